@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Wharf.Cli.Commands;
+
+namespace Wharf.Cli;
+
+/// <summary>The <c>wharf</c> command tree. Each verb lives in its own class under Commands/.</summary>
+internal static class CliApp
+{
+    public static readonly Option<string?> ServerOption = new("--server")
+    {
+        Description = "Wharf server URL (default: $WHARF_SERVER, else http://127.0.0.1:8080)",
+        Recursive = true,
+    };
+
+    public static readonly Option<OutputFormat> FormatOption = new("--format")
+    {
+        Description = "Output format: text for people (default), json for scripts (JSON alone on stdout)",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("wharf: track, register, package, run, deploy and monitor ML models");
+        root.Options.Add(ServerOption);
+        root.Options.Add(FormatOption);
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = BuildRoot(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"wharf: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'wharf --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return await parse.InvokeAsync(config, cancellationToken);
+    }
+}

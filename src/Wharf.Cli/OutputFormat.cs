@@ -1,0 +1,7 @@
+namespace Wharf.Cli;
+
+internal enum OutputFormat
+{
+    Text,
+    Json,
+}

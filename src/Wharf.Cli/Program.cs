@@ -1,0 +1,1 @@
+return await Wharf.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);

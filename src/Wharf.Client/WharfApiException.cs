@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace Wharf.Client;
+
+/// <summary>The server answered with an error status; <see cref="Problem"/> holds its problem details when it sent them.</summary>
+public sealed class WharfApiException : Exception
+{
+    /// <summary>Creates the exception from a status code and the server's problem details.</summary>
+    public WharfApiException(HttpStatusCode statusCode, ProblemDetailsPayload? problem)
+        : base(Describe(statusCode, problem))
+    {
+        StatusCode = statusCode;
+        Problem = problem;
+    }
+
+    /// <summary>The HTTP status code of the answer.</summary>
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>The problem details the server sent, if any.</summary>
+    public ProblemDetailsPayload? Problem { get; }
+
+    private static string Describe(HttpStatusCode statusCode, ProblemDetailsPayload? problem)
+    {
+        var what = problem?.Detail ?? problem?.Title ?? statusCode.ToString();
+        return $"server answered {(int)statusCode}: {what}";
+    }
+}

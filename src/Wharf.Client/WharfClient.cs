@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Wharf.Client;
+
+/// <summary>
+/// The typed HTTP client for Wharf's REST API (the .NET SDK). It owns no connection state beyond the
+/// <see cref="HttpClient"/> it is given, so one instance can be shared.
+/// </summary>
+public sealed class WharfClient
+{
+    /// <summary>The environment variable that names the server when no address is given.</summary>
+    public const string ServerEnvironmentVariable = "WHARF_SERVER";
+
+    /// <summary>The address used when neither an argument nor <c>WHARF_SERVER</c> names one.</summary>
+    public const string DefaultServer = "http://127.0.0.1:8080";
+
+    private readonly HttpClient _http;
+
+    /// <summary>Uses an <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is the server.</summary>
+    public WharfClient(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.BaseAddress is null)
+        {
+            throw new ArgumentException("HttpClient.BaseAddress must be the server's address.", nameof(http));
+        }
+
+        _http = http;
+    }
+
+    /// <summary>Creates a client with its own <see cref="HttpClient"/> for the server at <paramref name="server"/>.</summary>
+    public static WharfClient Create(Uri server, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new WharfClient(new HttpClient { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromSeconds(100) });
+    }
+
+    /// <summary>Resolves the server address: the explicit value, else <c>WHARF_SERVER</c>, else the local default.</summary>
+    public static Uri ResolveServer(string? explicitServer)
+    {
+        var value = !string.IsNullOrWhiteSpace(explicitServer)
+            ? explicitServer
+            : Environment.GetEnvironmentVariable(ServerEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            value = DefaultServer;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"server address '{value}' is not an absolute http(s) URL");
+        }
+
+        return uri;
+    }
+
+    /// <summary>Gets the server's version, data directory, database and blob store status.</summary>
+    public Task<ServerStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+        => GetAsync("api/v1/status", WharfJsonContext.Default.ServerStatus, cancellationToken);
+
+    private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var value = await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken);
+        return value ?? throw new InvalidDataException($"server sent an empty body for {path}");
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        ProblemDetailsPayload? problem = null;
+        if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
+        {
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync(WharfJsonContext.Default.ProblemDetailsPayload, cancellationToken);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // The body was not problem details after all; the status code alone has to do.
+            }
+        }
+
+        throw new WharfApiException(response.StatusCode, problem);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace Wharf.Server.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>The product version, from the assembly's informational version.</summary>
+    public static string Version { get; } =
+        typeof(HostingExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    /// <summary>Tag of the health checks that gate <c>/healthz/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddWharfHosting(this WebApplicationBuilder builder)
+    {
+        // WHARF_DATA is the documented way to pick the data directory; configuration keys still win.
+        var dataFromEnvironment = Environment.GetEnvironmentVariable("WHARF_DATA");
+        if (!string.IsNullOrWhiteSpace(dataFromEnvironment) && builder.Configuration["Wharf:DataDirectory"] is null)
+        {
+            builder.Configuration["Wharf:DataDirectory"] = dataFromEnvironment;
+        }
+
+        // Loopback by default: nothing is reachable from the network until the operator says so.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrEmpty(builder.Configuration["HTTP_PORTS"])
+            && string.IsNullOrEmpty(builder.Configuration["HTTPS_PORTS"]))
+        {
+            builder.WebHost.UseUrls(WharfServer.DefaultUrl);
+        }
+
+        builder.Services.AddOptions<WharfOptions>()
+            .BindConfiguration(WharfOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddHostedService<LifetimeLogger>();
+        builder.Services.AddSingleton<ServerStatusReader>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        return builder;
+    }
+
+    public static WebApplication UseWharfHosting(this WebApplication app)
+    {
+        // /api/* speaks RFC 9457 problem details, for thrown exceptions and for bare status codes alike.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/api"),
+            api =>
+            {
+                api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeFor });
+                api.UseStatusCodePages();
+            });
+        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapWharfHealth(this IEndpointRouteBuilder endpoints)
+    {
+        // Liveness says the process answers; readiness runs the checks of the database and the blob store.
+        endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        endpoints.MapMetrics("/metrics");
+        return endpoints;
+    }
+
+    private static int StatusCodeFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        OperationCanceledException => StatusCodes.Status499ClientClosedRequest,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Wharf.Server.Hosting;
+
+/// <summary>Platform-wide settings, bound from the <c>Wharf</c> configuration section.</summary>
+internal sealed class WharfOptions
+{
+    public const string Section = "Wharf";
+
+    /// <summary>
+    /// Directory that holds the SQLite database and the filesystem blob store. Set with the environment variable
+    /// <c>WHARF_DATA</c> or <c>Wharf:DataDirectory</c>; relative paths are resolved against the working directory.
+    /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Wharf:DataDirectory (or WHARF_DATA) must name a directory.")]
+    public string DataDirectory { get; set; } = ".wharf";
+
+    /// <summary>The data directory as an absolute path.</summary>
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using Wharf.Server.Data;
+using Wharf.Server.Events;
+using Wharf.Server.Storage;
+using Wharf.Server.Ui;
+
+namespace Wharf.Server.Hosting;
+
+/// <summary>
+/// The platform's composition root. It is a table of contents: each feature adds its services with
+/// <c>AddX()</c> and its endpoints with <c>MapX()</c>. Both <c>Wharf.Server</c> and <c>wharf server</c> start here.
+/// </summary>
+public static class WharfServer
+{
+    /// <summary>Default address: loopback only, so a fresh start exposes nothing to the network.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Builds and runs the server until shutdown; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"wharf: invalid configuration: {string.Join("; ", ex.Failures)}");
+            return 2;
+        }
+
+        try
+        {
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            // Expected refusals to start (schema newer than the code, half-migrated schema, bad options):
+            // one clear line, no stack trace.
+            await Console.Error.WriteLineAsync($"wharf: {ex.Message}");
+            return 3;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"wharf: invalid configuration: {string.Join("; ", ex.Failures)}");
+            return 2;
+        }
+    }
+
+    internal static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(WharfServer).Assembly.GetName().Name,
+        });
+
+        builder.AddWharfHosting();
+        builder.Services.AddWharfData();
+        builder.Services.AddWharfStorage();
+        builder.Services.AddWharfEvents();
+        builder.Services.AddWharfUi();
+
+        var app = builder.Build();
+
+        app.UseWharfHosting();
+        app.MapWharfHealth();
+        app.MapWharfStatus();
+        app.MapWharfUi();
+        return app;
+    }
+}

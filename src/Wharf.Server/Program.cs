@@ -1,0 +1,1 @@
+return await Wharf.Server.Hosting.WharfServer.RunAsync(args);

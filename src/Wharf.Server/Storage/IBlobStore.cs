@@ -1,0 +1,51 @@
+using Wharf.Oci;
+
+namespace Wharf.Server.Storage;
+
+/// <summary>
+/// The one content-addressed store for all bytes (registry blobs, run artifacts, model files).
+/// A blob is visible under its digest only once all its bytes are durable and hash to that digest.
+/// </summary>
+internal interface IBlobStore
+{
+    /// <summary>Size of a stored blob, or null when it is absent.</summary>
+    Task<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a stored blob for reading (seekable, for ranges), or null when it is absent.</summary>
+    Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams <paramref name="content"/> into the store, hashing as it goes. When <paramref name="expected"/> is
+    /// given the bytes must hash to it, or <see cref="BlobDigestMismatchException"/> is thrown and nothing is stored.
+    /// Writing content that is already stored is safe and leaves one copy.
+    /// </summary>
+    Task<BlobWriteResult> WriteAsync(Stream content, Digest? expected = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a blob; false when it was absent.</summary>
+    Task<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>Enumerates stored blobs with their sizes.</summary>
+    IAsyncEnumerable<BlobEntry> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Count and total bytes of stored blobs.</summary>
+    Task<BlobStoreUsage> GetUsageAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a write stored.</summary>
+/// <param name="Digest">The digest of the stored bytes.</param>
+/// <param name="Size">The number of bytes.</param>
+/// <param name="Created">False when identical content was already stored.</param>
+internal sealed record BlobWriteResult(Digest Digest, long Size, bool Created);
+
+internal sealed record BlobEntry(Digest Digest, long Size);
+
+internal sealed record BlobStoreUsage(long Count, long TotalBytes);
+
+/// <summary>The streamed bytes did not hash to the digest the caller promised.</summary>
+internal sealed class BlobDigestMismatchException(Digest expected, Digest actual)
+    : Exception($"content digest {actual} does not match the expected {expected}")
+{
+    public Digest Expected { get; } = expected;
+
+    public Digest Actual { get; } = actual;
+}
