@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Wharf.Oci;
+
+namespace Wharf.Server.Storage;
+
+/// <summary>
+/// Blob store kept in process memory: the test double and a driver for throw-away servers. It still hashes while
+/// it reads and publishes a blob only once complete, so it honours the same contract as the filesystem driver.
+/// </summary>
+internal sealed class InMemoryBlobStore : IBlobStore
+{
+    private readonly ConcurrentDictionary<Digest, byte[]> _blobs = new();
+
+    public Task<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default)
+        => Task.FromResult(_blobs.TryGetValue(digest, out var bytes) ? (long?)bytes.LongLength : null);
+
+    public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
+        => Task.FromResult(_blobs.TryGetValue(digest, out var bytes) ? (Stream?)new MemoryStream(bytes, writable: false) : null);
+
+    public async Task<BlobWriteResult> WriteAsync(Stream content, Digest? expected = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var algorithm = expected?.Algorithm ?? "sha256";
+        using var hash = Digest.CreateHash(algorithm);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            hash.AppendData(chunk, 0, read);
+            buffer.Write(chunk, 0, read);
+        }
+
+        var actual = Digest.FromHash(algorithm, hash.GetHashAndReset());
+        if (expected is { } e && e != actual)
+        {
+            throw new BlobDigestMismatchException(e, actual);
+        }
+
+        var bytes = buffer.ToArray();
+        var created = _blobs.TryAdd(actual, bytes);
+        return new BlobWriteResult(actual, bytes.LongLength, created);
+    }
+
+    public Task<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
+        => Task.FromResult(_blobs.TryRemove(digest, out _));
+
+    public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (digest, bytes) in _blobs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new BlobEntry(digest, bytes.LongLength);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task<BlobStoreUsage> GetUsageAsync(CancellationToken cancellationToken = default)
+    {
+        long count = 0, total = 0;
+        foreach (var bytes in _blobs.Values)
+        {
+            count++;
+            total += bytes.LongLength;
+        }
+
+        return Task.FromResult(new BlobStoreUsage(count, total));
+    }
+}
