@@ -33,7 +33,7 @@ internal static class HostingExtensions
 
         builder.Services.AddOptions<WharfOptions>()
             .BindConfiguration(WharfOptions.Section)
-            .ValidateDataAnnotations()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Wharf:DataDirectory (or WHARF_DATA) must name a directory.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Wharf.Server.Hosting;
 
 /// <summary>Platform-wide settings, bound from the <c>Wharf</c> configuration section.</summary>
@@ -11,7 +9,6 @@ internal sealed class WharfOptions
     /// Directory that holds the SQLite database and the filesystem blob store. Set with the environment variable
     /// <c>WHARF_DATA</c> or <c>Wharf:DataDirectory</c>; relative paths are resolved against the working directory.
     /// </summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Wharf:DataDirectory (or WHARF_DATA) must name a directory.")]
     public string DataDirectory { get; set; } = ".wharf";
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -10,10 +10,15 @@ namespace Wharf.Server.Hosting;
 /// The platform's composition root. It is a table of contents: each feature adds its services with
 /// <c>AddX()</c> and its endpoints with <c>MapX()</c>. Both <c>Wharf.Server</c> and <c>wharf server</c> start here.
 /// </summary>
-public static class WharfServer
+public sealed class WharfServer
 {
     /// <summary>Default address: loopback only, so a fresh start exposes nothing to the network.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    // Not static only so that WebApplicationFactory<WharfServer> can name this assembly's entry point.
+    private WharfServer()
+    {
+    }
 
     /// <summary>Builds and runs the server until shutdown; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
