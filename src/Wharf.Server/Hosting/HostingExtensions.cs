@@ -39,7 +39,7 @@ internal static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
-        builder.Services.AddHostedService<LifetimeLogger>();
+        builder.Services.AddHostedService<HostLifetime>();
         builder.Services.AddSingleton<ServerStatusReader>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
