@@ -1,0 +1,16 @@
+namespace Wharf.Oci;
+
+/// <summary>An OCI content descriptor: what a manifest says about a piece of content it points at.</summary>
+/// <param name="MediaType">The media type of the referenced content.</param>
+/// <param name="Digest">The digest of the referenced content.</param>
+/// <param name="Size">The size in bytes of the referenced content.</param>
+/// <param name="ArtifactType">The artifact type, for descriptors of artifact manifests.</param>
+/// <param name="Annotations">Arbitrary metadata.</param>
+/// <param name="Platform">The platform, for entries of an index.</param>
+public sealed record Descriptor(
+    string MediaType,
+    Digest Digest,
+    long Size,
+    string? ArtifactType = null,
+    IReadOnlyDictionary<string, string>? Annotations = null,
+    Platform? Platform = null);
