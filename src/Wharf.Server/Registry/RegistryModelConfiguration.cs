@@ -87,5 +87,4 @@ internal static class RegistryModelConfiguration
 
     /// <summary>"sha512:" plus 128 hex characters.</summary>
     private const int DigestMaxLength = 135;
-
 }
