@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Events;
+using Wharf.Server.Registry;
 
 namespace Wharf.Server.Data;
 
@@ -29,6 +30,26 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
 
+    public DbSet<RegistryRepository> RegistryRepositories => Set<RegistryRepository>();
+
+    public DbSet<RegistryBlob> RegistryBlobs => Set<RegistryBlob>();
+
+    public DbSet<RegistryBlobLink> RegistryBlobLinks => Set<RegistryBlobLink>();
+
+    public DbSet<RegistryManifest> RegistryManifests => Set<RegistryManifest>();
+
+    public DbSet<RegistryManifestReference> RegistryManifestReferences => Set<RegistryManifestReference>();
+
+    public DbSet<RegistryTag> RegistryTags => Set<RegistryTag>();
+
+    public DbSet<RegistryUpload> RegistryUploads => Set<RegistryUpload>();
+
+    /// <summary>
+    /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
+    /// provider's default already does (SQLite's BINARY).
+    /// </summary>
+    protected virtual string? OrdinalCollation => null;
+
     /// <summary>Set when saved events wait for a commit; the outbox interceptor wakes the dispatcher then.</summary>
     internal bool EventsAwaitingCommit { get; set; }
 
@@ -38,6 +59,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new SettingConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxEventConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxDeliveryConfiguration());
+        modelBuilder.ApplyRegistryModel(OrdinalCollation);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

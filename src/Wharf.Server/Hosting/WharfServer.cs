@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Registry;
 using Wharf.Server.Storage;
 using Wharf.Server.Ui;
 
@@ -65,6 +66,7 @@ public sealed class WharfServer
         builder.Services.AddWharfData();
         builder.Services.AddWharfStorage();
         builder.Services.AddWharfEvents();
+        builder.Services.AddWharfRegistry();
         builder.Services.AddWharfUi();
 
         var app = builder.Build();
@@ -72,6 +74,7 @@ public sealed class WharfServer
         app.UseWharfHosting();
         app.MapWharfHealth();
         app.MapWharfStatus();
+        app.MapWharfRegistry();
         app.MapWharfUi();
         return app;
     }

@@ -20,4 +20,7 @@ internal sealed record RegistryErrorCode(string Code, int Status, string Message
     public static readonly RegistryErrorCode Unsupported = new("UNSUPPORTED", 405, "the operation is unsupported");
     public static readonly RegistryErrorCode TooManyRequests = new("TOOMANYREQUESTS", 429, "too many requests");
     public static readonly RegistryErrorCode Unavailable = new("UNAVAILABLE", 503, "service unavailable");
+    public static readonly RegistryErrorCode InsufficientStorage = new("UNAVAILABLE", 507, "insufficient storage: the server's disk is full");
+    public static readonly RegistryErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested");
+    public static readonly RegistryErrorCode Unknown = new("UNKNOWN", 500, "unknown error");
 }

@@ -29,6 +29,30 @@ internal interface IBlobStore
 
     /// <summary>Count and total bytes of stored blobs.</summary>
     Task<BlobStoreUsage> GetUsageAsync(CancellationToken cancellationToken = default);
+
+    // Staged uploads: bytes that arrive over several requests (the registry's chunked uploads) before their digest
+    // is known. A staged upload is invisible as a blob until committed; committing publishes it without copying.
+
+    /// <summary>Bytes staged so far under <paramref name="uploadId"/>, or null when there is no such upload.</summary>
+    Task<long?> GetStagedLengthAsync(Guid uploadId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends <paramref name="content"/> to the staged upload, which must currently hold exactly
+    /// <paramref name="offset"/> bytes (an absent upload holds 0), else <see cref="BlobStagingOffsetException"/>. All or
+    /// nothing: if the stream fails part way, the upload is cut back to <paramref name="offset"/> bytes. Returns the
+    /// new length, durable when this returns.
+    /// </summary>
+    Task<long> AppendStagedAsync(Guid uploadId, long offset, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes the staged bytes as a blob if they hash to <paramref name="expected"/>, and removes the staged upload
+    /// either way (a mismatch throws <see cref="BlobDigestMismatchException"/>). Throws
+    /// <see cref="KeyNotFoundException"/> when there is no such upload.
+    /// </summary>
+    Task<BlobWriteResult> CommitStagedAsync(Guid uploadId, Digest expected, CancellationToken cancellationToken = default);
+
+    /// <summary>Discards a staged upload; false when there was none.</summary>
+    Task<bool> DeleteStagedAsync(Guid uploadId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a write stored.</summary>

@@ -11,6 +11,7 @@ namespace Wharf.Server.Storage;
 internal sealed class InMemoryBlobStore : IBlobStore
 {
     private readonly ConcurrentDictionary<Digest, byte[]> _blobs = new();
+    private readonly ConcurrentDictionary<Guid, MemoryStream> _staged = new();
 
     public Task<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default)
         => Task.FromResult(_blobs.TryGetValue(digest, out var bytes) ? (long?)bytes.LongLength : null);
@@ -68,4 +69,59 @@ internal sealed class InMemoryBlobStore : IBlobStore
 
         return Task.FromResult(new BlobStoreUsage(count, total));
     }
+
+    public Task<long?> GetStagedLengthAsync(Guid uploadId, CancellationToken cancellationToken = default)
+    {
+        if (!_staged.TryGetValue(uploadId, out var staged))
+        {
+            return Task.FromResult<long?>(null);
+        }
+
+        lock (staged)
+        {
+            return Task.FromResult<long?>(staged.Length);
+        }
+    }
+
+    public async Task<long> AppendStagedAsync(Guid uploadId, long offset, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+
+        // Read the chunk first, so a failing stream leaves the staged bytes untouched (all or nothing).
+        using var chunk = new MemoryStream();
+        await content.CopyToAsync(chunk, cancellationToken);
+        var staged = _staged.GetOrAdd(uploadId, _ => new MemoryStream());
+        lock (staged)
+        {
+            if (staged.Length != offset)
+            {
+                throw new BlobStagingOffsetException(offset, staged.Length);
+            }
+
+            chunk.Position = 0;
+            staged.Position = staged.Length;
+            chunk.CopyTo(staged);
+            return staged.Length;
+        }
+    }
+
+    public async Task<BlobWriteResult> CommitStagedAsync(Guid uploadId, Digest expected, CancellationToken cancellationToken = default)
+    {
+        if (!_staged.TryRemove(uploadId, out var staged))
+        {
+            throw new KeyNotFoundException($"no staged upload {uploadId}");
+        }
+
+        byte[] bytes;
+        lock (staged)
+        {
+            bytes = staged.ToArray();
+        }
+
+        using var input = new MemoryStream(bytes, writable: false);
+        return await WriteAsync(input, expected, cancellationToken);
+    }
+
+    public Task<bool> DeleteStagedAsync(Guid uploadId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_staged.TryRemove(uploadId, out _));
 }

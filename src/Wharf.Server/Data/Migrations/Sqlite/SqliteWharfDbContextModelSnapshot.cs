@@ -142,6 +142,233 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryBlob", b =>
+                {
+                    b.Property<string>("Digest")
+                        .HasMaxLength(135)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.HasKey("Digest")
+                        .HasName("pk_registry_blobs");
+
+                    b.ToTable("registry_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryBlobLink", b =>
+                {
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("repository_id");
+
+                    b.Property<string>("Digest")
+                        .HasMaxLength(135)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("RepositoryId", "Digest")
+                        .HasName("pk_registry_blob_links");
+
+                    b.HasIndex("Digest")
+                        .HasDatabaseName("ix_registry_blob_links_digest");
+
+                    b.ToTable("registry_blob_links", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryManifest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnnotationsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("annotations_json");
+
+                    b.Property<string>("ArtifactType")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("artifact_type");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(135)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_type");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("repository_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("SubjectDigest")
+                        .HasMaxLength(135)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_digest");
+
+                    b.HasKey("Id")
+                        .HasName("pk_registry_manifests");
+
+                    b.HasIndex("RepositoryId", "Digest")
+                        .IsUnique()
+                        .HasDatabaseName("ix_registry_manifests_repository_id_digest");
+
+                    b.HasIndex("RepositoryId", "SubjectDigest")
+                        .HasDatabaseName("ix_registry_manifests_repository_id_subject_digest");
+
+                    b.ToTable("registry_manifests", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryManifestReference", b =>
+                {
+                    b.Property<long>("ManifestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("manifest_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Digest")
+                        .HasMaxLength(135)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.HasKey("ManifestId", "Kind", "Digest")
+                        .HasName("pk_registry_manifest_references");
+
+                    b.HasIndex("Digest")
+                        .HasDatabaseName("ix_registry_manifest_references_digest");
+
+                    b.ToTable("registry_manifest_references", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryRepository", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.HasKey("Id")
+                        .HasName("pk_registry_repositories");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_registry_repositories_name");
+
+                    b.HasIndex("Project")
+                        .HasDatabaseName("ix_registry_repositories_project");
+
+                    b.ToTable("registry_repositories", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryTag", b =>
+                {
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("repository_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ManifestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("manifest_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("RepositoryId", "Name")
+                        .HasName("pk_registry_tags");
+
+                    b.HasIndex("ManifestId")
+                        .HasDatabaseName("ix_registry_tags_manifest_id");
+
+                    b.ToTable("registry_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("repository_id");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_registry_uploads");
+
+                    b.HasIndex("RepositoryId")
+                        .HasDatabaseName("ix_registry_uploads_repository_id");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_registry_uploads_updated_at");
+
+                    b.ToTable("registry_uploads", (string)null);
+                });
+
             modelBuilder.Entity("Wharf.Server.Events.OutboxDelivery", b =>
                 {
                     b.HasOne("Wharf.Server.Events.OutboxEvent", "Event")
@@ -152,6 +379,63 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_outbox_deliveries_outbox_events_event_id");
 
                     b.Navigation("Event");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryBlobLink", b =>
+                {
+                    b.HasOne("Wharf.Server.Registry.RegistryRepository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_blob_links_registry_repositories_repository_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryManifest", b =>
+                {
+                    b.HasOne("Wharf.Server.Registry.RegistryRepository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_manifests_registry_repositories_repository_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryManifestReference", b =>
+                {
+                    b.HasOne("Wharf.Server.Registry.RegistryManifest", null)
+                        .WithMany()
+                        .HasForeignKey("ManifestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_manifest_references_registry_manifests_manifest_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryTag", b =>
+                {
+                    b.HasOne("Wharf.Server.Registry.RegistryManifest", null)
+                        .WithMany()
+                        .HasForeignKey("ManifestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_tags_registry_manifests_manifest_id");
+
+                    b.HasOne("Wharf.Server.Registry.RegistryRepository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_tags_registry_repositories_repository_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Registry.RegistryUpload", b =>
+                {
+                    b.HasOne("Wharf.Server.Registry.RegistryRepository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_registry_uploads_registry_repositories_repository_id");
                 });
 
             modelBuilder.Entity("Wharf.Server.Events.OutboxEvent", b =>

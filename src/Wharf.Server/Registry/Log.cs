@@ -1,0 +1,11 @@
+namespace Wharf.Server.Registry;
+
+/// <summary>Registry log messages; event ids 1400-1499.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1400, LogLevel.Error, "Registry request {Method} {Path} failed")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Registry write {Method} {Path} failed: the disk is full")]
+    public static partial void DiskFull(ILogger logger, string method, string path);
+}

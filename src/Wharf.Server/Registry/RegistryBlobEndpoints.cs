@@ -1,0 +1,65 @@
+using Microsoft.Net.Http.Headers;
+using Wharf.Oci;
+using Wharf.Server.Storage;
+
+namespace Wharf.Server.Registry;
+
+/// <summary><c>GET|HEAD|DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
+internal static class RegistryBlobEndpoints
+{
+    public static async Task<IResult> GetAsync(HttpContext context, RepositoryName name, string reference, CancellationToken cancellationToken)
+    {
+        if (!Digest.TryParse(reference, out var digest, out var digestError))
+        {
+            return RegistryResults.Error(RegistryErrorCode.DigestInvalid, digestError);
+        }
+
+        var store = context.RequestServices.GetRequiredService<RegistryStore>();
+        if (await store.FindRepositoryAsync(name.Value, cancellationToken) is not { } repository)
+        {
+            return RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known");
+        }
+
+        if (await store.FindLinkedBlobSizeAsync(repository.Id, digest, cancellationToken) is null)
+        {
+            return RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}");
+        }
+
+        var blobs = context.RequestServices.GetRequiredService<IBlobStore>();
+        var stream = await blobs.OpenReadAsync(digest, cancellationToken);
+        if (stream is null)
+        {
+            // The database says the blob exists but the bytes are gone: say so instead of serving nothing.
+            return RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is recorded but its content is missing");
+        }
+
+        context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        RegistryMetrics.BlobBytesServed(context, stream.Length);
+
+        // Range requests (206, 416), HEAD without a body, Content-Length and If-None-Match are the framework's.
+        return TypedResults.Stream(
+            stream,
+            "application/octet-stream",
+            entityTag: new EntityTagHeaderValue($"\"{digest}\""),
+            enableRangeProcessing: true);
+    }
+
+    public static async Task<IResult> DeleteAsync(HttpContext context, RepositoryName name, string reference, CancellationToken cancellationToken)
+    {
+        if (!Digest.TryParse(reference, out var digest, out var digestError))
+        {
+            return RegistryResults.Error(RegistryErrorCode.DigestInvalid, digestError);
+        }
+
+        var store = context.RequestServices.GetRequiredService<RegistryStore>();
+        if (await store.FindRepositoryAsync(name.Value, cancellationToken) is not { } repository)
+        {
+            return RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known");
+        }
+
+        // Only the repository's link goes now; garbage collection removes the bytes once nothing links them.
+        return await store.UnlinkBlobAsync(repository.Id, digest, cancellationToken)
+            ? RegistryResults.Status(StatusCodes.Status202Accepted)
+            : RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}");
+    }
+}

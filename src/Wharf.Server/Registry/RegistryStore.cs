@@ -1,0 +1,274 @@
+using Microsoft.EntityFrameworkCore;
+using Wharf.Oci;
+using Wharf.Server.Data;
+using Wharf.Server.Events;
+
+namespace Wharf.Server.Registry;
+
+/// <summary>
+/// The registry's metadata operations, one request's worth at a time (scoped, over the request's
+/// <see cref="WharfDbContext"/>). Inserts that many clients race on (the same blob, repository or tag pushed at
+/// once) are single <c>INSERT ... ON CONFLICT</c> statements, which SQLite and PostgreSQL both understand, so a
+/// losing racer neither fails nor aborts its transaction.
+/// </summary>
+internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
+{
+    public Task<RegistryRepository?> FindRepositoryAsync(string name, CancellationToken cancellationToken = default)
+        => db.RegistryRepositories.AsNoTracking().FirstOrDefaultAsync(r => r.Name == name, cancellationToken);
+
+    public async Task<RegistryRepository> EnsureRepositoryAsync(RepositoryName name, CancellationToken cancellationToken = default)
+    {
+        if (await FindRepositoryAsync(name.Value, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO registry_repositories (name, project, created_at) VALUES ({0}, {1}, {2}) ON CONFLICT (name) DO NOTHING",
+            [name.Value, name.Project, Now()],
+            cancellationToken);
+        return await FindRepositoryAsync(name.Value, cancellationToken)
+            ?? throw new InvalidOperationException($"repository {name} vanished right after it was created");
+    }
+
+    /// <summary>The size of a blob readable in a repository: linked to it and present in the store.</summary>
+    public async Task<long?> FindLinkedBlobSizeAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var key = digest.ToString();
+        var sizes = await (
+            from link in db.RegistryBlobLinks
+            join blob in db.RegistryBlobs on link.Digest equals blob.Digest
+            where link.RepositoryId == repositoryId && link.Digest == key
+            select (long?)blob.Size).ToListAsync(cancellationToken);
+        return sizes.Count == 0 ? null : sizes[0];
+    }
+
+    /// <summary>Records a blob whose bytes are durable in the store, and links it into a repository.</summary>
+    public async Task RecordBlobAsync(long repositoryId, Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var key = digest.ToString();
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO registry_blobs (digest, size, created_at) VALUES ({0}, {1}, {2}) ON CONFLICT (digest) DO NOTHING",
+            [key, size, now],
+            cancellationToken);
+
+        // A re-push refreshes the link's time, so garbage collection's grace window counts from the latest push.
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO registry_blob_links (repository_id, digest, created_at) VALUES ({0}, {1}, {2}) " +
+            "ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = excluded.created_at",
+            [repositoryId, key, now],
+            cancellationToken);
+    }
+
+    /// <summary>The size of a blob the store already has, whichever repository it was pushed to.</summary>
+    public async Task<long?> FindStoredBlobSizeAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var key = digest.ToString();
+        var sizes = await db.RegistryBlobs.Where(b => b.Digest == key).Select(b => (long?)b.Size).ToListAsync(cancellationToken);
+        return sizes.Count == 0 ? null : sizes[0];
+    }
+
+    public async Task<bool> UnlinkBlobAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var key = digest.ToString();
+        return await db.RegistryBlobLinks.Where(l => l.RepositoryId == repositoryId && l.Digest == key)
+            .ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>Resolves a tag or digest reference to a manifest of the repository.</summary>
+    public async Task<RegistryManifest?> FindManifestAsync(long repositoryId, string reference, bool isDigest, CancellationToken cancellationToken = default)
+    {
+        if (isDigest)
+        {
+            return await db.RegistryManifests.AsNoTracking()
+                .FirstOrDefaultAsync(m => m.RepositoryId == repositoryId && m.Digest == reference, cancellationToken);
+        }
+
+        return await (
+            from tag in db.RegistryTags
+            join manifest in db.RegistryManifests on tag.ManifestId equals manifest.Id
+            where tag.RepositoryId == repositoryId && tag.Name == reference
+            select manifest).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a validated manifest and, when <paramref name="tag"/> is given, points the tag at it, in one transaction
+    /// with its outbox event. Returns the references that do not exist in the repository (then nothing is stored):
+    /// a manifest is never accepted dangling.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PutManifestAsync(
+        RegistryRepository repository, Digest digest, byte[] content, Manifest manifest, string? tag, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var missing = await FindMissingReferencesAsync(repository.Id, manifest, cancellationToken);
+        if (missing.Count > 0)
+        {
+            return missing;
+        }
+
+        var key = digest.ToString();
+        var now = Now();
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO registry_manifests (repository_id, digest, media_type, artifact_type, subject_digest, annotations_json, size, content, created_at) " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}) ON CONFLICT (repository_id, digest) DO NOTHING",
+            [
+                repository.Id, key, manifest.MediaType, (object?)manifest.ArtifactType ?? DBNull.Value,
+                (object?)manifest.Subject?.Digest.ToString() ?? DBNull.Value,
+                manifest.Annotations is { Count: > 0 } a ? System.Text.Json.JsonSerializer.Serialize(a, RegistryJsonContext.Default.IReadOnlyDictionaryStringString) : DBNull.Value,
+                (long)content.Length, content, now,
+            ],
+            cancellationToken);
+        var manifestId = await db.RegistryManifests
+            .Where(m => m.RepositoryId == repository.Id && m.Digest == key)
+            .Select(m => m.Id)
+            .SingleAsync(cancellationToken);
+
+        foreach (var (reference, kind) in References(manifest))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO registry_manifest_references (manifest_id, kind, digest) VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING",
+                [manifestId, (int)kind, reference],
+                cancellationToken);
+        }
+
+        if (tag is not null)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO registry_tags (repository_id, name, manifest_id, updated_at) VALUES ({0}, {1}, {2}, {3}) " +
+                "ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, updated_at = excluded.updated_at",
+                [repository.Id, tag, manifestId, now],
+                cancellationToken);
+        }
+
+        db.AddEvent(
+            new ManifestPushed(repository.Name, key, manifest.MediaType, manifest.ArtifactType, tag, manifest.Subject?.Digest.ToString()),
+            aggregateKey: $"registry:{repository.Name}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [];
+    }
+
+    /// <summary>Deletes a manifest and every tag pointing at it; false when the repository has no such manifest.</summary>
+    public async Task<bool> DeleteManifestAsync(RegistryRepository repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var key = digest.ToString();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var id = await db.RegistryManifests.Where(m => m.RepositoryId == repository.Id && m.Digest == key)
+            .Select(m => (long?)m.Id).FirstOrDefaultAsync(cancellationToken);
+        if (id is null)
+        {
+            return false;
+        }
+
+        await db.RegistryTags.Where(t => t.ManifestId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.RegistryManifestReferences.Where(r => r.ManifestId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.RegistryManifests.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
+        db.AddEvent(new ManifestDeleted(repository.Name, key), aggregateKey: $"registry:{repository.Name}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Deletes a tag, leaving its manifest; false when the repository has no such tag.</summary>
+    public async Task<bool> DeleteTagAsync(RegistryRepository repository, string tag, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var digest = await (
+            from t in db.RegistryTags
+            join m in db.RegistryManifests on t.ManifestId equals m.Id
+            where t.RepositoryId == repository.Id && t.Name == tag
+            select m.Digest).FirstOrDefaultAsync(cancellationToken);
+        if (digest is null)
+        {
+            return false;
+        }
+
+        await db.RegistryTags.Where(t => t.RepositoryId == repository.Id && t.Name == tag).ExecuteDeleteAsync(cancellationToken);
+        db.AddEvent(new TagDeleted(repository.Name, tag, digest), aggregateKey: $"registry:{repository.Name}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>One page of tags in lexical order after <paramref name="last"/>: an index range scan.</summary>
+    public Task<List<string>> ListTagsAsync(long repositoryId, string? last, int count, CancellationToken cancellationToken = default)
+    {
+        var query = db.RegistryTags.Where(t => t.RepositoryId == repositoryId);
+        if (last is not null)
+        {
+            query = query.Where(t => string.Compare(t.Name, last) > 0);
+        }
+
+        return query.OrderBy(t => t.Name).Select(t => t.Name).Take(count).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Repository names in lexical order after <paramref name="last"/>.</summary>
+    public Task<List<string>> ListRepositoriesAsync(string? last, int count, CancellationToken cancellationToken = default)
+    {
+        var query = db.RegistryRepositories.AsQueryable();
+        if (last is not null)
+        {
+            query = query.Where(r => string.Compare(r.Name, last) > 0);
+        }
+
+        return query.OrderBy(r => r.Name).Select(r => r.Name).Take(count).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The manifests of a repository whose subject is <paramref name="subject"/>.</summary>
+    public Task<List<ReferrerRow>> ListReferrersAsync(long repositoryId, Digest subject, string? artifactType, CancellationToken cancellationToken = default)
+    {
+        var key = subject.ToString();
+        var query = db.RegistryManifests.Where(m => m.RepositoryId == repositoryId && m.SubjectDigest == key);
+        if (artifactType is not null)
+        {
+            query = query.Where(m => m.ArtifactType == artifactType);
+        }
+
+        return query.OrderBy(m => m.Id)
+            .Select(m => new ReferrerRow(m.Digest, m.MediaType, m.ArtifactType, m.Size, m.AnnotationsJson))
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<List<string>> FindMissingReferencesAsync(long repositoryId, Manifest manifest, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        var blobDigests = manifest.Blobs.Select(b => b.Digest.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        if (blobDigests.Count > 0)
+        {
+            var present = await (
+                from link in db.RegistryBlobLinks
+                join blob in db.RegistryBlobs on link.Digest equals blob.Digest
+                where link.RepositoryId == repositoryId && blobDigests.Contains(link.Digest)
+                select link.Digest).ToListAsync(cancellationToken);
+            missing.AddRange(blobDigests.Except(present, StringComparer.Ordinal));
+        }
+
+        var childDigests = manifest.Manifests.Select(m => m.Digest.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        if (childDigests.Count > 0)
+        {
+            var present = await db.RegistryManifests
+                .Where(m => m.RepositoryId == repositoryId && childDigests.Contains(m.Digest))
+                .Select(m => m.Digest).ToListAsync(cancellationToken);
+            missing.AddRange(childDigests.Except(present, StringComparer.Ordinal));
+        }
+
+        return missing;
+    }
+
+    private static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
+        => manifest.Blobs.Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
+            .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
+            .Distinct();
+
+    /// <summary>
+    /// The current time as the provider stores it in raw SQL: SQLite keeps UTC ticks (see UtcTicksConverter),
+    /// PostgreSQL a timestamptz.
+    /// </summary>
+    private object Now()
+    {
+        var now = time.GetUtcNow();
+        return db.Database.IsNpgsql() ? now : now.UtcTicks;
+    }
+}
