@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
 using Wharf.Server.Data;
@@ -112,12 +113,17 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
         var now = Now();
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO registry_manifests (repository_id, digest, media_type, artifact_type, subject_digest, annotations_json, size, content, created_at) " +
-            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "VALUES (@repository, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now) ON CONFLICT (repository_id, digest) DO NOTHING",
             [
-                repository.Id, key, manifest.MediaType, (object?)manifest.ArtifactType ?? DBNull.Value,
-                (object?)manifest.Subject?.Digest.ToString() ?? DBNull.Value,
-                manifest.Annotations is { Count: > 0 } a ? System.Text.Json.JsonSerializer.Serialize(a, RegistryJsonContext.Default.IReadOnlyDictionaryStringString) : DBNull.Value,
-                (long)content.Length, content, now,
+                Parameter("repository", repository.Id),
+                Parameter("digest", key),
+                Parameter("mediaType", manifest.MediaType),
+                Parameter("artifactType", manifest.ArtifactType),
+                Parameter("subject", manifest.Subject?.Digest.ToString()),
+                Parameter("annotations", manifest.Annotations is { Count: > 0 } a ? System.Text.Json.JsonSerializer.Serialize(a, RegistryJsonContext.Default.IReadOnlyDictionaryStringString) : null),
+                Parameter("size", (long)content.Length),
+                Parameter("content", content),
+                Parameter("now", now),
             ],
             cancellationToken);
         var manifestId = await db.RegistryManifests
@@ -261,6 +267,16 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
         => manifest.Blobs.Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
             .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
             .Distinct();
+
+    /// <summary>A parameter for raw SQL; a null value is sent as SQL NULL, which EF's positional form cannot type.</summary>
+    private DbParameter Parameter(string name, object? value)
+    {
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
+    }
 
     /// <summary>
     /// The current time as the provider stores it in raw SQL: SQLite keeps UTC ticks (see UtcTicksConverter),
