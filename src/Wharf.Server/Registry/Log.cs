@@ -8,4 +8,10 @@ internal static partial class Log
 
     [LoggerMessage(1401, LogLevel.Warning, "Registry write {Method} {Path} failed: the disk is full")]
     public static partial void DiskFull(ILogger logger, string method, string path);
+
+    [LoggerMessage(1402, LogLevel.Information, "Registry garbage collection: {Manifests} manifests, {Links} blob links, {Blobs} blobs ({Bytes} bytes), {Uploads} expired uploads in {Milliseconds:F0} ms")]
+    public static partial void GarbageCollected(ILogger logger, int manifests, int links, int blobs, long bytes, int uploads, double milliseconds);
+
+    [LoggerMessage(1403, LogLevel.Error, "Scheduled registry garbage collection failed")]
+    public static partial void GarbageCollectionFailed(ILogger logger, Exception exception);
 }

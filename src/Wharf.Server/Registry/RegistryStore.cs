@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Storage;
 
 namespace Wharf.Server.Registry;
 
@@ -12,7 +13,7 @@ namespace Wharf.Server.Registry;
 /// once) are single <c>INSERT ... ON CONFLICT</c> statements, which SQLite and PostgreSQL both understand, so a
 /// losing racer neither fails nor aborts its transaction.
 /// </summary>
-internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
+internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLocks locks, TimeProvider time)
 {
     public Task<RegistryRepository?> FindRepositoryAsync(string name, CancellationToken cancellationToken = default)
         => db.RegistryRepositories.AsNoTracking().FirstOrDefaultAsync(r => r.Name == name, cancellationToken);
@@ -62,6 +63,36 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
             cancellationToken);
     }
 
+    /// <summary>
+    /// Records bytes an upload just published. Under the digest's lock it first checks the bytes are still there:
+    /// garbage collection may have swept an identical, long-unreferenced blob between the publish and this call.
+    /// False then, and the client is asked to retry; a row never points at missing bytes.
+    /// </summary>
+    public async Task<bool> RecordPublishedBlobAsync(long repositoryId, Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        using var held = await locks.AcquireAsync(digest, cancellationToken);
+        if (await blobs.GetSizeAsync(digest, cancellationToken) != size)
+        {
+            return false;
+        }
+
+        await RecordBlobAsync(repositoryId, digest, size, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Links a blob already recorded in another repository (a mount), under the digest's lock.</summary>
+    public async Task<bool> MountBlobAsync(long sourceRepositoryId, long targetRepositoryId, Digest digest, CancellationToken cancellationToken = default)
+    {
+        using var held = await locks.AcquireAsync(digest, cancellationToken);
+        if (await FindLinkedBlobSizeAsync(sourceRepositoryId, digest, cancellationToken) is not { } size)
+        {
+            return false;
+        }
+
+        await RecordBlobAsync(targetRepositoryId, digest, size, cancellationToken);
+        return true;
+    }
+
     /// <summary>The size of a blob the store already has, whichever repository it was pushed to.</summary>
     public async Task<long?> FindStoredBlobSizeAsync(Digest digest, CancellationToken cancellationToken = default)
     {
@@ -102,6 +133,7 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
         RegistryRepository repository, Digest digest, byte[] content, Manifest manifest, string? tag, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockRepositoryAsync(db, repository.Id, cancellationToken);
 
         var missing = await FindMissingReferencesAsync(repository.Id, manifest, cancellationToken);
         if (missing.Count > 0)
@@ -161,6 +193,7 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
     {
         var key = digest.ToString();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockRepositoryAsync(db, repository.Id, cancellationToken);
         var id = await db.RegistryManifests.Where(m => m.RepositoryId == repository.Id && m.Digest == key)
             .Select(m => (long?)m.Id).FirstOrDefaultAsync(cancellationToken);
         if (id is null)
@@ -181,6 +214,7 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
     public async Task<bool> DeleteTagAsync(RegistryRepository repository, string tag, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockRepositoryAsync(db, repository.Id, cancellationToken);
         var digest = await (
             from t in db.RegistryTags
             join m in db.RegistryManifests on t.ManifestId equals m.Id
@@ -267,6 +301,22 @@ internal sealed class RegistryStore(WharfDbContext db, TimeProvider time)
         => manifest.Blobs.Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
             .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
             .Distinct();
+
+    /// <summary>
+    /// Serializes, within the current transaction, the changes to one repository's manifests, tags and links with
+    /// garbage collection's sweep of that repository. SQLite needs nothing: its write transactions are already
+    /// serial (Microsoft.Data.Sqlite begins them IMMEDIATE). PostgreSQL takes a transaction-scoped advisory lock.
+    /// </summary>
+    public static async Task LockRepositoryAsync(WharfDbContext db, long repositoryId, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})", [RepositoryLockClass, (int)repositoryId], cancellationToken);
+        }
+    }
+
+    /// <summary>The advisory-lock class of repository locks (the first key of PostgreSQL's two-key form).</summary>
+    private const int RepositoryLockClass = 0x5752; // "WR"
 
     /// <summary>A parameter for raw SQL; a null value is sent as SQL NULL, which EF's positional form cannot type.</summary>
     private DbParameter Parameter(string name, object? value)

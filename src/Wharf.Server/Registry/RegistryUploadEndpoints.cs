@@ -129,8 +129,12 @@ internal static class RegistryUploadEndpoints
         }
 
         var store = context.RequestServices.GetRequiredService<RegistryStore>();
-        await store.RecordBlobAsync(session.RepositoryId, written.Digest, written.Size, cancellationToken);
         await DeleteSessionAsync(context, session.Id, cancellationToken);
+        if (!await store.RecordPublishedBlobAsync(session.RepositoryId, written.Digest, written.Size, cancellationToken))
+        {
+            return SweptWhilePublishing(written.Digest);
+        }
+
         RegistryMetrics.BlobBytesReceived(written.Size);
         return BlobCreated(name, written.Digest);
     }
@@ -158,12 +162,11 @@ internal static class RegistryUploadEndpoints
         var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
         if (await authorizer.AuthorizeAsync(context, source, RegistryActions.Pull, cancellationToken) is not null
             || await store.FindRepositoryAsync(source.Value, cancellationToken) is not { } sourceRepository
-            || await store.FindLinkedBlobSizeAsync(sourceRepository.Id, digest, cancellationToken) is not { } size)
+            || !await store.MountBlobAsync(sourceRepository.Id, target.Id, digest, cancellationToken))
         {
             return null;
         }
 
-        await store.RecordBlobAsync(target.Id, digest, size, cancellationToken);
         RegistryMetrics.BlobMounted();
         return BlobCreated(RepositoryNameOf(target), digest);
     }
@@ -185,7 +188,11 @@ internal static class RegistryUploadEndpoints
             return RegistryResults.Error(RegistryErrorCode.BlobUploadInvalid, "the request body ended before Content-Length bytes arrived; nothing was stored");
         }
 
-        await store.RecordBlobAsync(repository.Id, written.Digest, written.Size, cancellationToken);
+        if (!await store.RecordPublishedBlobAsync(repository.Id, written.Digest, written.Size, cancellationToken))
+        {
+            return SweptWhilePublishing(written.Digest);
+        }
+
         RegistryMetrics.BlobBytesReceived(written.Size);
         return BlobCreated(name, written.Digest);
     }
@@ -298,6 +305,12 @@ internal static class RegistryUploadEndpoints
             StatusCodes.Status201Created,
             ("Location", $"/v2/{name}/blobs/{digest}"),
             (RegistryHeaders.ContentDigest, digest.ToString()));
+
+    private static IResult SweptWhilePublishing(Digest digest)
+        => RegistryResults.Error(
+            RegistryErrorCode.Unavailable,
+            $"blob {digest} was garbage-collected while this upload published it; push it again",
+            new Dictionary<string, string> { ["Retry-After"] = "1" });
 
     private static IResult UnknownUpload(string reference)
         => RegistryResults.Error(RegistryErrorCode.BlobUploadUnknown, $"upload {reference} is not known (finished, cancelled or expired)");
