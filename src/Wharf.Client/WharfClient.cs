@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
+using Wharf.Client.Registry;
 
 namespace Wharf.Client;
 
@@ -58,6 +59,45 @@ public sealed class WharfClient
     /// <summary>Gets the server's version, data directory, database and blob store status.</summary>
     public Task<ServerStatus> GetStatusAsync(CancellationToken cancellationToken = default)
         => GetAsync("api/v1/status", WharfJsonContext.Default.ServerStatus, cancellationToken);
+
+    /// <summary>Lists registry repositories in name order, a page at a time.</summary>
+    /// <param name="last">Start after this name (the previous page's <see cref="RepositoryPage.Next"/>).</param>
+    /// <param name="count">Page size; the server caps it.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task<RepositoryPage> ListRepositoriesAsync(string? last = null, int count = 100, CancellationToken cancellationToken = default)
+        => GetAsync($"api/v1/registry/repositories?n={count}{Query("last", last)}", WharfJsonContext.Default.RepositoryPage, cancellationToken);
+
+    /// <summary>Lists a repository's tags in lexical order, with the manifest each points at.</summary>
+    /// <param name="repository">The repository, <c>&lt;project&gt;/&lt;name&gt;</c>.</param>
+    /// <param name="last">Start after this tag (the previous page's <see cref="TagPage.Next"/>).</param>
+    /// <param name="count">Page size; the server caps it.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task<TagPage> ListTagsAsync(string repository, string? last = null, int count = 100, CancellationToken cancellationToken = default)
+        => GetAsync($"api/v1/registry/tags?n={count}{Query("repository", repository)}{Query("last", last)}", WharfJsonContext.Default.TagPage, cancellationToken);
+
+    /// <summary>
+    /// Deletes <c>repo:tag</c> (the tag only) or <c>repo@digest</c> (the manifest and every tag pointing at it).
+    /// </summary>
+    /// <param name="reference">The reference to delete.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task DeleteReferenceAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"api/v1/registry/references?{Query("reference", reference)[1..]}", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Runs registry garbage collection now and reports what it swept.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<GarbageCollectionResult> CollectGarbageAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync("api/v1/registry/gc", content: null, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(WharfJsonContext.Default.GarbageCollectionResult, cancellationToken)
+            ?? throw new InvalidDataException("server sent an empty garbage collection report");
+    }
+
+    private static string Query(string name, string? value)
+        => value is null ? string.Empty : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Wharf.Client.Registry;
 
 namespace Wharf.Client;
 
@@ -7,4 +8,7 @@ namespace Wharf.Client;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
 [JsonSerializable(typeof(ServerStatus))]
 [JsonSerializable(typeof(ProblemDetailsPayload))]
+[JsonSerializable(typeof(RepositoryPage))]
+[JsonSerializable(typeof(TagPage))]
+[JsonSerializable(typeof(GarbageCollectionResult))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

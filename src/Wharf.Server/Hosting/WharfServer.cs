@@ -75,6 +75,7 @@ public sealed class WharfServer
         app.MapWharfHealth();
         app.MapWharfStatus();
         app.MapWharfRegistry();
+        app.MapWharfRegistryApi();
         app.MapWharfUi();
         return app;
     }

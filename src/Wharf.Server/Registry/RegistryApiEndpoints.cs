@@ -1,0 +1,164 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Wharf.Client.Registry;
+using Wharf.Oci;
+using Wharf.Server.Data;
+
+namespace Wharf.Server.Registry;
+
+/// <summary>
+/// Wharf's own registry API under <c>/api/v1/registry</c> (problem details on errors), for the CLI, the SDK and
+/// the UI: richer listings than the OCI API (tag targets, counts) and the operations the OCI API lacks (GC).
+/// </summary>
+internal static class RegistryApiEndpoints
+{
+    public static IEndpointRouteBuilder MapWharfRegistryApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/registry");
+        group.MapGet("/repositories", ListRepositoriesAsync);
+        group.MapGet("/tags", ListTagsAsync);
+        group.MapDelete("/references", DeleteReferenceAsync);
+        group.MapPost("/gc", CollectGarbageAsync);
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok<RepositoryPage>, ProblemHttpResult>> ListRepositoriesAsync(
+        WharfDbContext db, string? last, int? n, CancellationToken cancellationToken)
+    {
+        if (n is < 1 or > 1000)
+        {
+            return TypedResults.Problem(detail: "n must be between 1 and 1000", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var count = n ?? 100;
+        var query = db.RegistryRepositories.AsQueryable();
+        if (!string.IsNullOrEmpty(last))
+        {
+            query = query.Where(r => string.Compare(r.Name, last) > 0);
+        }
+
+        var rows = await query.OrderBy(r => r.Name).Take(count + 1)
+            .Select(r => new RepositorySummary(
+                r.Name,
+                r.Project,
+                db.RegistryTags.Count(t => t.RepositoryId == r.Id),
+                db.RegistryManifests.Count(m => m.RepositoryId == r.Id),
+                r.CreatedAt))
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > count ? rows[count - 1].Name : null;
+        return TypedResults.Ok(new RepositoryPage(rows.Take(count).ToList(), next));
+    }
+
+    internal static async Task<Results<Ok<TagPage>, ProblemHttpResult>> ListTagsAsync(
+        WharfDbContext db, string? repository, string? last, int? n, CancellationToken cancellationToken)
+    {
+        if (!RepositoryName.TryParse(repository, out var name, out var error))
+        {
+            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (n is < 1 or > 1000)
+        {
+            return TypedResults.Problem(detail: "n must be between 1 and 1000", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var repo = await db.RegistryRepositories.AsNoTracking().FirstOrDefaultAsync(r => r.Name == name.Value, cancellationToken);
+        if (repo is null)
+        {
+            return TypedResults.Problem(detail: $"repository {name} does not exist", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var count = n ?? 100;
+        var query = db.RegistryTags.Where(t => t.RepositoryId == repo.Id);
+        if (!string.IsNullOrEmpty(last))
+        {
+            query = query.Where(t => string.Compare(t.Name, last) > 0);
+        }
+
+        var rows = await (
+            from tag in query
+            join manifest in db.RegistryManifests on tag.ManifestId equals manifest.Id
+            orderby tag.Name
+            select new TagSummary(tag.Name, manifest.Digest, manifest.MediaType, manifest.ArtifactType, manifest.Size, tag.UpdatedAt))
+            .Take(count + 1)
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > count ? rows[count - 1].Name : null;
+        return TypedResults.Ok(new TagPage(name.Value, rows.Take(count).ToList(), next));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteReferenceAsync(
+        RegistryStore store, [FromQuery] string? reference, CancellationToken cancellationToken)
+    {
+        if (!TryParseReference(reference, out var name, out var tag, out var digest, out var error))
+        {
+            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (await store.FindRepositoryAsync(name.Value, cancellationToken) is not { } repository)
+        {
+            return TypedResults.Problem(detail: $"repository {name} does not exist", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var deleted = digest is { } d
+            ? await store.DeleteManifestAsync(repository, d, cancellationToken)
+            : await store.DeleteTagAsync(repository, tag!, cancellationToken);
+        return deleted
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(detail: $"{reference} does not exist", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    internal static async Task<Ok<GarbageCollectionResult>> CollectGarbageAsync(RegistryGarbageCollector collector, CancellationToken cancellationToken)
+    {
+        var report = await collector.CollectAsync(cancellationToken);
+        return TypedResults.Ok(new GarbageCollectionResult(
+            report.ManifestsDeleted, report.BlobLinksDeleted, report.BlobsDeleted, report.BytesFreed, report.UploadsExpired,
+            Math.Round(report.Duration.TotalMilliseconds, 1)));
+    }
+
+    /// <summary>Parses <c>project/repo:tag</c> or <c>project/repo@sha256:...</c>.</summary>
+    private static bool TryParseReference(string? reference, out RepositoryName name, out string? tag, out Digest? digest, out string? error)
+    {
+        name = default;
+        tag = null;
+        digest = null;
+        if (string.IsNullOrEmpty(reference))
+        {
+            error = "reference is required: <project>/<repo>:<tag> or <project>/<repo>@<digest>";
+            return false;
+        }
+
+        string repositoryPart;
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            repositoryPart = reference[..at];
+            if (!Digest.TryParse(reference[(at + 1)..], out var parsed, out error))
+            {
+                return false;
+            }
+
+            digest = parsed;
+        }
+        else
+        {
+            var colon = reference.LastIndexOf(':');
+            if (colon < 0 || colon < reference.LastIndexOf('/'))
+            {
+                error = string.Create(CultureInfo.InvariantCulture, $"reference '{reference}' names no tag or digest");
+                return false;
+            }
+
+            repositoryPart = reference[..colon];
+            tag = reference[(colon + 1)..];
+            if (!RepositoryName.IsValidTag(tag))
+            {
+                error = $"tag '{tag}' is invalid";
+                return false;
+            }
+        }
+
+        return RepositoryName.TryParse(repositoryPart, out name, out error);
+    }
+}
