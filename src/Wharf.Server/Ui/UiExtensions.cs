@@ -57,10 +57,11 @@ internal static class UiExtensions
     }
 
     /// <summary>
-    /// Serves <c>wwwroot</c> from resources embedded in Wharf.Server.dll. Static web assets
-    /// (<c>MapStaticAssets</c>) are resolved through a manifest named after the entry application and files under
-    /// the content root, so they break when the server runs inside another entry assembly (<c>wharf server</c>)
-    /// or from a directory without <c>wwwroot</c>. Embedded files travel with the assembly and work everywhere.
+    /// Serves <c>wwwroot</c> from resources embedded in Wharf.Server.dll. Static web assets (<c>MapStaticAssets</c>)
+    /// find their files under the content root's <c>wwwroot</c>, or in Development through a manifest pointing
+    /// into the source tree; tried here, they answered 200 with an empty stylesheet whenever the server ran from
+    /// the <c>wharf</c> CLI or from another working directory. Embedded files travel with the assembly, so the
+    /// same bytes are served whichever entry assembly, working directory or environment hosts the server.
     /// </summary>
     private static void UseWharfUiAssets(this WebApplication app)
     {
