@@ -103,6 +103,12 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
+                if (process.HasExited)
+                {
+                    // Drains the redirected output, so the message below holds the server's last words.
+                    await process.WaitForExitAsync(CancellationToken.None);
+                }
+
                 throw new InvalidOperationException($"Wharf.Server did not start ({ex.Message}). Its output:\n{Snapshot(output)}", ex);
             }
 
