@@ -14,9 +14,3 @@ internal sealed class DatabaseOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 }
-
-internal static class DatabaseProviders
-{
-    public const string Sqlite = "sqlite";
-    public const string Postgres = "postgres";
-}

@@ -25,7 +25,8 @@ internal sealed class ServerStatusReader(
     IOptions<WharfOptions> wharf,
     IOptions<DatabaseOptions> database,
     IBlobStore blobs,
-    BlobStoreDescription blobDescription)
+    BlobStoreDescription blobDescription,
+    DatabaseSchema schema)
 {
     public async Task<ServerStatus> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -33,7 +34,7 @@ internal sealed class ServerStatusReader(
         return new ServerStatus(
             HostingExtensions.Version,
             wharf.Value.DataDirectoryFullPath,
-            new DatabaseStatus(database.Value.Provider, SchemaVersion: null),
+            new DatabaseStatus(database.Value.Provider, SchemaVersion: schema.CurrentMigration),
             new BlobStoreStatus(blobDescription.Provider, usage.Count, usage.TotalBytes));
     }
 }
