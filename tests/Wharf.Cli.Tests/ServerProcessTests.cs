@@ -29,7 +29,7 @@ public sealed class ServerProcessTests
 
             Assert.Equal(0, exit);
             Assert.Contains(data, stdout, StringComparison.Ordinal);
-            Assert.True(File.Exists(Path.Combine(data, "wharf.db")) || Directory.Exists(data));
+            Assert.True(File.Exists(Path.Combine(data, "wharf.db")), "the SQLite database is created in the data directory");
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {

@@ -76,6 +76,8 @@ internal sealed class DatabaseMigrator(
                 throw new StartupException(InterruptedMessage(state, sqliteFile));
             }
 
+            // Created up front: reading a missing history table works, but EF logs the failed query as an error.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             var known = db.Database.GetMigrations().ToList();
             var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             var unknown = applied.Except(known, StringComparer.Ordinal).ToList();

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace Wharf.Server.Events;
 
 /// <summary>An event as a subscriber receives it.</summary>
-/// <param name="Id">The outbox id; increases with commit order on one aggregate, so it orders and deduplicates.</param>
+/// <param name="Id">The outbox id, unique: the key to deduplicate a redelivery by.</param>
 /// <param name="Type">The <see cref="IDomainEvent.EventType"/>.</param>
-/// <param name="AggregateKey">Events with the same key reach a subscriber in order; null when unordered.</param>
+/// <param name="AggregateKey">Events with the same key reach a subscriber in id order; null when unordered.</param>
 /// <param name="OccurredAt">When the change that raised the event was saved.</param>
 /// <param name="Payload">The event as JSON.</param>
 /// <param name="Attempt">1 on the first delivery to this subscriber, more on retries.</param>

@@ -13,8 +13,9 @@ internal static class OutboxDbContextExtensions
     /// <param name="db">The context that saves the change.</param>
     /// <param name="domainEvent">The event; serialized as JSON now, so later mutations of it are not recorded.</param>
     /// <param name="aggregateKey">
-    /// Events with the same key (for example <c>model:42</c>) reach each subscriber in the order they were written;
-    /// null for events that need no order.
+    /// Events with the same key (for example <c>model:42</c>) reach each subscriber in the order they were written
+    /// (outbox id order, which is write order as long as changes to one aggregate are serialized, as they should be
+    /// anyway); null for events that need no order.
     /// </param>
     public static OutboxEvent AddEvent<TEvent>(this WharfDbContext db, TEvent domainEvent, string? aggregateKey = null)
         where TEvent : IDomainEvent

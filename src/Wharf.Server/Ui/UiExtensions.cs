@@ -1,14 +1,95 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.FileProviders;
+using Wharf.Server.Ui.Errors;
+
 namespace Wharf.Server.Ui;
 
+/// <summary>
+/// The web UI: Blazor components rendered on the server (static SSR). Pages are plain HTML and work without
+/// JavaScript; the stylesheet is embedded in this assembly (see <see cref="UseWharfUiAssets"/>).
+/// </summary>
 internal static class UiExtensions
 {
+    /// <summary>Where the embedded <c>wwwroot</c> files are served; the layout links <c>/ui/wharf.css</c>.</summary>
+    public const string AssetsPath = "/ui";
+
+    /// <summary>
+    /// Paths that belong to machine surfaces, which answer in their own error formats (problem details, the OCI
+    /// envelope, health and metrics text). The UI never turns their status codes into HTML pages.
+    /// </summary>
+    private static readonly PathString[] MachinePaths = ["/api", "/v2", "/healthz", "/metrics"];
+
     public static IServiceCollection AddWharfUi(this IServiceCollection services)
     {
+        // Static server rendering only: no interactive render modes, so no circuits and no WebAssembly.
+        // This also registers the antiforgery services the forms of later pages rely on.
+        services.AddRazorComponents();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapWharfUi(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Adds the UI's middleware (404 page, embedded assets, antiforgery) and maps the pages. It needs the
+    /// <see cref="WebApplication"/>, not only an endpoint builder, because antiforgery must run as middleware
+    /// between routing and the endpoints.
+    /// </summary>
+    public static WebApplication MapWharfUi(this WebApplication app)
     {
-        return endpoints;
+        // An unknown page renders the UI's 404 page (with status 404) instead of an empty body. This must be added
+        // to the WebApplication itself, not inside a UseWhen branch: only there does re-execution route the request
+        // again (a branch does not inherit the global route builder, and the 404 page would never be found).
+        app.UseStatusCodePagesWithReExecute(NotFoundPage.Path, createScopeForStatusCodePages: true);
+        app.Use(static (context, next) =>
+        {
+            // Machine surfaces answer in their own error formats (/api: problem details), and a re-executed POST
+            // would meet the page's antiforgery check; both keep their status code as it is.
+            if (!IsPageRequest(context.Request) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
+
+        app.UseWharfUiAssets();
+        app.UseAntiforgery();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>
+    /// Serves <c>wwwroot</c> from resources embedded in Wharf.Server.dll. Static web assets (<c>MapStaticAssets</c>)
+    /// find their files under the content root's <c>wwwroot</c>, or in Development through a manifest pointing
+    /// into the source tree; tried here, they answered 200 with an empty stylesheet whenever the server ran from
+    /// the <c>wharf</c> CLI or from another working directory. Embedded files travel with the assembly, so the
+    /// same bytes are served whichever entry assembly, working directory or environment hosts the server.
+    /// </summary>
+    private static void UseWharfUiAssets(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedFileProvider(typeof(UiExtensions).Assembly, "Wharf.Server.wwwroot"),
+            RequestPath = AssetsPath,
+            // The URL is not fingerprinted, so browsers revalidate every time; the ETag makes that a cheap 304,
+            // and a new version's stylesheet is picked up at once after an upgrade.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
+    }
+
+    private static bool IsPageRequest(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            return false;
+        }
+
+        foreach (var prefix in MachinePaths)
+        {
+            if (request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

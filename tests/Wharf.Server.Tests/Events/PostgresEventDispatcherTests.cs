@@ -1,0 +1,10 @@
+using Wharf.Server.Tests.Data;
+using Wharf.Server.Tests.Infrastructure;
+
+namespace Wharf.Server.Tests.Events;
+
+[Collection(PostgresServerCollection.Name)]
+public sealed class PostgresEventDispatcherTests(PostgresServer server) : EventDispatcherTests
+{
+    private protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync(server);
+}

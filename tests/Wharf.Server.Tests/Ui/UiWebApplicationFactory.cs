@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Wharf.Server.Tests.Ui;
+
+/// <summary>The real server in process, with its own temp data directory that is deleted on dispose.</summary>
+internal sealed class UiWebApplicationFactory : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("wharf-ui-test-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Wharf:DataDirectory", DataDirectory);
+        // Production: the UI must not depend on development-only static web assets.
+        builder.UseEnvironment("Production");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
