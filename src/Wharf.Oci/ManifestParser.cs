@@ -155,7 +155,22 @@ public static partial class ManifestParser
                 OptionalString(p, "variant"));
         }
 
-        return new Descriptor(mediaType, digest, size, artifactType, OptionalAnnotations(element, "annotations"), platform);
+        List<string>? urls = null;
+        if (element.TryGetProperty("urls", out var u) && u.ValueKind != JsonValueKind.Null)
+        {
+            if (u.ValueKind != JsonValueKind.Array)
+            {
+                throw new ManifestFormatException($"{where}.urls must be an array of strings");
+            }
+
+            urls = [];
+            foreach (var url in u.EnumerateArray())
+            {
+                urls.Add(url.ValueKind == JsonValueKind.String ? url.GetString()! : throw new ManifestFormatException($"{where}.urls must be an array of strings"));
+            }
+        }
+
+        return new Descriptor(mediaType, digest, size, artifactType, OptionalAnnotations(element, "annotations"), platform, urls);
     }
 
     private static IEnumerable<JsonElement> RequiredArray(JsonElement root, string name)

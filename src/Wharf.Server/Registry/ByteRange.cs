@@ -98,9 +98,16 @@ internal readonly record struct ByteRange(long Start, long End)
         var end = size - 1;
         if (!last.IsEmpty)
         {
-            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start)
+            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out end))
             {
                 return false;
+            }
+
+            if (end < start)
+            {
+                // RFC 9110 would ignore such a header; the OCI conformance suite expects 416, and so do we.
+                satisfiable = false;
+                return true;
             }
 
             end = Math.Min(end, size - 1);

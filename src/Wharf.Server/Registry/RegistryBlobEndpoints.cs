@@ -34,6 +34,16 @@ internal static class RegistryBlobEndpoints
         }
 
         context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        if (ByteRange.TryParseRange(context.Request.Headers.Range.ToString(), stream.Length, out _, out var satisfiable) && !satisfiable)
+        {
+            var size = stream.Length;
+            await stream.DisposeAsync();
+            return RegistryResults.Error(
+                RegistryErrorCode.RangeInvalid,
+                $"range {context.Request.Headers.Range} is outside the blob's {size} bytes",
+                new Dictionary<string, string> { ["Content-Range"] = $"bytes */{size}" });
+        }
+
         RegistryMetrics.BlobBytesServed(context, stream.Length);
 
         // Range requests (206, 416), HEAD without a body, Content-Length and If-None-Match are the framework's.

@@ -52,6 +52,13 @@ internal static class RegistryEndpoints
 
     private static async Task<IResult> RouteAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        // Kestrel removes dot segments before routing, so ".../x/../y" would quietly address another repository.
+        // Refuse them as sent instead; names never contain them.
+        if (HasDotSegment(context.Features.Get<IHttpRequestFeature>()?.RawTarget))
+        {
+            return RegistryResults.Error(RegistryErrorCode.NameInvalid, "the request path contains '.' or '..' segments");
+        }
+
         var path = context.Request.RouteValues["path"] as string;
         if (RegistryRoute.Parse(path) is not { } route)
         {
@@ -129,6 +136,26 @@ internal static class RegistryEndpoints
         (RegistryResource.Upload, "GET" or "PATCH" or "PUT" or "DELETE") => RegistryActions.Push | RegistryActions.Pull,
         _ => null,
     };
+
+    private static bool HasDotSegment(string? rawTarget)
+    {
+        if (string.IsNullOrEmpty(rawTarget))
+        {
+            return false;
+        }
+
+        var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var path = Uri.UnescapeDataString(query < 0 ? rawTarget : rawTarget[..query]);
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "." or "..")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static IResult Unsupported(string method, string what)
         => RegistryResults.Error(RegistryErrorCode.Unsupported, $"{method} is not supported on {what}");

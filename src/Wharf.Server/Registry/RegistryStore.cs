@@ -274,7 +274,8 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
     private async Task<List<string>> FindMissingReferencesAsync(long repositoryId, Manifest manifest, CancellationToken cancellationToken)
     {
         var missing = new List<string>();
-        var blobDigests = manifest.Blobs.Select(b => b.Digest.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        // Layers with URLs are non-distributable: their bytes live elsewhere by design.
+        var blobDigests = manifest.Blobs.Where(b => !b.IsForeign).Select(b => b.Digest.ToString()).Distinct(StringComparer.Ordinal).ToList();
         if (blobDigests.Count > 0)
         {
             var present = await (
@@ -298,7 +299,7 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
     }
 
     private static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
-        => manifest.Blobs.Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
+        => manifest.Blobs.Where(b => !b.IsForeign).Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
             .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
             .Distinct();
 

@@ -29,17 +29,14 @@ internal static class RegistryUploadEndpoints
 
         if (query.TryGetValue("mount", out var mountValue))
         {
-            if (!Digest.TryParse(mountValue.ToString(), out var mountDigest, out var mountError))
-            {
-                return RegistryResults.Error(RegistryErrorCode.DigestInvalid, mountError);
-            }
-
-            if (await TryMountAsync(context, store, repository, mountDigest, query["from"].ToString(), cancellationToken) is { } mounted)
+            // A mount that cannot happen (malformed digest, unknown or unreadable source) is not an error: the spec
+            // has the registry open an ordinary upload session instead, and the client uploads the blob.
+            if (Digest.TryParse(mountValue.ToString(), out var mountDigest)
+                && await TryMountAsync(context, store, repository, mountDigest, query["from"].ToString(), cancellationToken) is { } mounted)
             {
                 return mounted;
             }
 
-            // The source is unknown or not readable by this caller: open an ordinary session instead.
             return await OpenSessionAsync(context, name, repository, cancellationToken);
         }
 

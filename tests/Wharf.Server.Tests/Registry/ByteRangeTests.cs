@@ -46,6 +46,7 @@ public sealed class ByteRangeTests
     [InlineData("bytes=100-", 100)]
     [InlineData("bytes=-0", 100)]
     [InlineData("bytes=0-", 0)]
+    [InlineData("bytes=500-0", 1000)]
     public void TryParseRange_OutsideBlob_IsUnsatisfiable(string value, long size)
     {
         Assert.True(ByteRange.TryParseRange(value, size, out _, out var satisfiable));
@@ -56,7 +57,6 @@ public sealed class ByteRangeTests
     [InlineData(null)]
     [InlineData("items=0-5")]
     [InlineData("bytes=0-5,10-20")]
-    [InlineData("bytes=5-2")]
     [InlineData("bytes=x-")]
     public void TryParseRange_NotASingleByteRange_IsIgnored(string? value)
     {

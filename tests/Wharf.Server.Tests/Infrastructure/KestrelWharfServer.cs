@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Wharf.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The Wharf server in process but on real Kestrel, listening on a free loopback port: for clients that must talk
+/// over a real socket (raw request targets, external tools). One per test class, as a class fixture.
+/// </summary>
+public sealed class KestrelWharfServer : IDisposable
+{
+    private readonly WharfFactory _factory = new();
+
+    public KestrelWharfServer()
+    {
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        Address = new Uri(address);
+    }
+
+    public Uri Address { get; }
+
+    public string DataDirectory => _factory.DataDirectory;
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>A client that does not follow redirects: a redirect is an answer the tests look at.</summary>
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+
+    public void Dispose() => _factory.Dispose();
+}
