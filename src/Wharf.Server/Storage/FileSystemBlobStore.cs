@@ -120,7 +120,9 @@ internal sealed class FileSystemBlobStore : IBlobStore
         var algorithm = expected?.Algorithm ?? DefaultAlgorithm;
         var tempPath = Path.Combine(_tempDirectory, $"{Guid.NewGuid():N}{TempSuffix}");
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var spare = ArrayPool<byte>.Shared.Rent(ChunkSize);
         FileStream? file = null;
+        Task writing = Task.CompletedTask;
         try
         {
             using var hash = Digest.CreateHash(algorithm);
@@ -128,21 +130,26 @@ internal sealed class FileSystemBlobStore : IBlobStore
             int filled;
             do
             {
-                filled = await FillAsync(content, buffer, cancellationToken);
+                // Two buffers: while one chunk is written (the write runs on the thread pool), the next is read from
+                // the source and hashed, so a large write costs about max(hash, write) rather than their sum.
+                filled = await FillAsync(content, buffer.AsMemory(0, ChunkSize), cancellationToken);
                 hash.AppendData(buffer, 0, filled);
 
                 // Created only once there are bytes to write (or at the end, for the empty blob), so a crash while
                 // waiting for the first bytes leaves no zero-byte file behind.
-                file ??= CreateTempFile(tempPath, content);
+                file ??= CreateTempFile(tempPath);
+                await writing;
                 if (filled > 0)
                 {
                     Failpoints.Hit(WriteFailpoint);
-                    await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    writing = file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).AsTask();
                     size += filled;
+                    (buffer, spare) = (spare, buffer);
                 }
             }
-            while (filled == buffer.Length);
+            while (filled == ChunkSize);
 
+            await writing;
             var actual = Digest.FromHash(algorithm, hash.GetHashAndReset());
             if (expected is { } wanted && wanted != actual)
             {
@@ -175,6 +182,9 @@ internal sealed class FileSystemBlobStore : IBlobStore
         {
             if (file is not null)
             {
+                // The file may not be closed under a write still in flight; that write's own failure is secondary.
+                await Task.WhenAny(writing);
+                _ = writing.Exception;
                 await file.DisposeAsync();
             }
 
@@ -193,6 +203,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(spare);
         }
     }
 
@@ -298,13 +309,13 @@ internal sealed class FileSystemBlobStore : IBlobStore
     private static int StripeOf(Digest digest)
         => (digest.Algorithm == DefaultAlgorithm ? 0 : 256) + Convert.ToInt32(digest.Hex[..2], 16);
 
-    private static async ValueTask<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    private static async ValueTask<int> FillAsync(Stream content, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         // Network streams return a few KiB per read; gathering a full chunk keeps writes and hash calls large.
         var filled = 0;
         while (filled < buffer.Length)
         {
-            var read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            var read = await content.ReadAsync(buffer[filled..], cancellationToken);
             if (read == 0)
             {
                 break;
@@ -316,16 +327,10 @@ internal sealed class FileSystemBlobStore : IBlobStore
         return filled;
     }
 
-    private static FileStream CreateTempFile(string path, Stream content)
+    private static FileStream CreateTempFile(string path)
     {
-        // When the length is known, reserve the blocks up front: the file is laid out contiguously and a full disk
-        // fails the write before any byte is copied.
-        long preallocate = 0;
-        if (content.CanSeek)
-        {
-            preallocate = Math.Max(0, content.Length - content.Position);
-        }
-
+        // No preallocation even when the length is known: the runtime reports a failed preallocation as a plain
+        // IOException rather than ENOSPC, which would hide a full disk from IsDiskFull, and it measured no faster.
         // FileShare.Delete takes a shared lock on Unix, which is what tells the start-up sweep that a live writer
         // (possibly another process on the same directory) owns this file.
         return new FileStream(path, new FileStreamOptions
@@ -334,7 +339,6 @@ internal sealed class FileSystemBlobStore : IBlobStore
             Access = FileAccess.Write,
             Share = FileShare.Delete,
             BufferSize = 0,
-            PreallocationSize = preallocate,
         });
     }
 
