@@ -83,7 +83,7 @@ internal static class BlobStoreSideBySide
         }
 
         Console.WriteLine();
-        Console.WriteLine("write limit = SHA-256 + unbuffered FileStream write + fsync of the same bytes into a new file;");
+        Console.WriteLine("write limit = synchronous copy of the same stream into a new unbuffered FileStream, SHA-256 per chunk, fsync;");
         Console.WriteLine("rename-protocol floor = the limit + renameat2(NOREPLACE) into another directory + fsync of that directory;");
         Console.WriteLine("read limit = unbuffered FileStream read of the same file through the same 64 KiB loop (no hashing on either side).");
         return failed ? 1 : 0;

@@ -9,8 +9,8 @@ namespace Wharf.Benchmarks.Storage;
 /// code: Wharf's store against the physical limit of the same bytes on the same disk.
 /// </summary>
 /// <remarks>
-/// Write limit: hash the bytes with SHA-256 and write them with a raw, unbuffered FileStream, then fsync, which is what
-/// any durable, verified write must at least do. Read limit: a raw FileStream read of the same file through the same
+/// Write limit: copy the same non-seekable stream into a raw, unbuffered FileStream, hashing with SHA-256 on the way,
+/// then fsync, which is what any durable, verified write of a stream must at least do. Read limit: a raw FileStream read of the same file through the same
 /// consumer loop. The store's read does not verify the digest, so the read limit does not hash either.
 /// </remarks>
 internal sealed class BlobWorkload : IDisposable
@@ -26,6 +26,7 @@ internal sealed class BlobWorkload : IDisposable
 
     private readonly byte[] _content;
     private readonly byte[] _readBuffer = new byte[ConsumerBufferSize];
+    private readonly byte[] _limitBuffer = new byte[LimitChunkSize];
     private readonly List<Wharf.Oci.Digest> _written = [];
     private long _variant;
 
@@ -83,18 +84,22 @@ internal sealed class BlobWorkload : IDisposable
         return result;
     }
 
-    /// <summary>Limit: SHA-256 plus raw write plus fsync of the same bytes.</summary>
+    /// <summary>
+    /// Limit: a raw copy of the same request-like stream into a new file, hashing each chunk on the way, then fsync.
+    /// Synchronous, one buffer, no rename: the least any durable, verified write of a stream must do.
+    /// </summary>
     public string LimitWrite()
     {
         var path = Path.Combine(LimitDirectory, Guid.NewGuid().ToString("N"));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var source = new NonSeekableStream(_content);
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            for (var offset = 0; offset < _content.Length; offset += LimitChunkSize)
+            int read;
+            while ((read = source.Read(_limitBuffer)) > 0)
             {
-                var chunk = _content.AsSpan(offset, Math.Min(LimitChunkSize, _content.Length - offset));
-                hash.AppendData(chunk);
-                file.Write(chunk);
+                hash.AppendData(_limitBuffer, 0, read);
+                file.Write(_limitBuffer, 0, read);
             }
 
             file.Flush(flushToDisk: true);
