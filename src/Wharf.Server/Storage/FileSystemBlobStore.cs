@@ -466,7 +466,13 @@ internal sealed class FileSystemBlobStore : IBlobStore
             throw;
         }
 
-        Log.UsageCounted(_logger, _count, _totalBytes, (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        long counted, bytesCounted;
+        lock (_usageGate)
+        {
+            (counted, bytesCounted) = (_count, _totalBytes);
+        }
+
+        Log.UsageCounted(_logger, counted, bytesCounted, (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void RemoveStaleTempFiles()
