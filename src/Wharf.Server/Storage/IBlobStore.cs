@@ -29,6 +29,12 @@ internal interface IBlobStore
 
     /// <summary>Count and total bytes of stored blobs.</summary>
     Task<BlobStoreUsage> GetUsageAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Throws when the store cannot accept writes right now (readiness). Each driver probes in its own way without
+    /// leaving a blob behind, which is why this is part of the contract rather than a write of a probe blob.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a write stored.</summary>
