@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Wharf.Oci;
 
@@ -109,5 +111,31 @@ public readonly record struct Digest
         return true;
     }
 
-    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
+    /// <summary>
+    /// Makes hostile input safe to echo in an error (which ends up in logs and response bodies): at most 80
+    /// characters, never half a surrogate pair, and anything but printable ASCII as a <c>\uXXXX</c> escape.
+    /// </summary>
+    private static string Truncate(string s)
+    {
+        var length = Math.Min(s.Length, 80);
+        if (length < s.Length && char.IsHighSurrogate(s[length - 1]))
+        {
+            length--;
+        }
+
+        var builder = new StringBuilder(length + 8);
+        foreach (var c in s.AsSpan(0, length))
+        {
+            if (c is >= ' ' and <= '~')
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+        }
+
+        return length < s.Length ? builder.Append("...").ToString() : builder.ToString();
+    }
 }

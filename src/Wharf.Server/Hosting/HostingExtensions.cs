@@ -1,5 +1,8 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Prometheus;
 
 namespace Wharf.Server.Hosting;
@@ -37,6 +40,21 @@ internal static class HostingExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // Antiforgery and cookie keys live in the data directory, not in the user's home: they belong to this
+        // server's data, survive restarts with it, and are not shared with unrelated processes.
+        builder.Services.AddDataProtection().SetApplicationName("wharf");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IConfiguration, ILoggerFactory>((keys, configuration, loggers) =>
+            {
+                // Read the raw setting, not IOptions<WharfOptions>: an invalid data directory must surface as the
+                // options validation error at start, not as a failure inside the key manager.
+                var data = configuration[$"{WharfOptions.Section}:DataDirectory"] ?? new WharfOptions().DataDirectory;
+                if (!string.IsNullOrWhiteSpace(data))
+                {
+                    keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(data), "keys")), loggers);
+                }
+            });
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<HostLifetime>();

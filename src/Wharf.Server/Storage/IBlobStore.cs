@@ -30,6 +30,12 @@ internal interface IBlobStore
     /// <summary>Count and total bytes of stored blobs.</summary>
     Task<BlobStoreUsage> GetUsageAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Throws when the store cannot accept writes right now (readiness). Each driver probes in its own way without
+    /// leaving a blob behind, which is why this is part of the contract rather than a write of a probe blob.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken = default);
+
     // Staged uploads: bytes that arrive over several requests (the registry's chunked uploads) before their digest
     // is known. A staged upload is invisible as a blob until committed; committing publishes it without copying.
 

@@ -14,14 +14,19 @@ internal sealed class InMemoryBlobStore : IBlobStore
     private readonly ConcurrentDictionary<Guid, MemoryStream> _staged = new();
 
     public Task<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default)
-        => Task.FromResult(_blobs.TryGetValue(digest, out var bytes) ? (long?)bytes.LongLength : null);
+        => Task.FromResult(_blobs.TryGetValue(Check(digest), out var bytes) ? (long?)bytes.LongLength : null);
 
     public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
-        => Task.FromResult(_blobs.TryGetValue(digest, out var bytes) ? (Stream?)new MemoryStream(bytes, writable: false) : null);
+        => Task.FromResult(_blobs.TryGetValue(Check(digest), out var bytes) ? (Stream?)new MemoryStream(bytes, writable: false) : null);
 
     public async Task<BlobWriteResult> WriteAsync(Stream content, Digest? expected = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (expected is { IsEmpty: true })
+        {
+            throw new ArgumentException("The expected digest is the empty default value.", nameof(expected));
+        }
+
         var algorithm = expected?.Algorithm ?? "sha256";
         using var hash = Digest.CreateHash(algorithm);
         using var buffer = new MemoryStream();
@@ -39,13 +44,16 @@ internal sealed class InMemoryBlobStore : IBlobStore
             throw new BlobDigestMismatchException(e, actual);
         }
 
+        // A caller that gave up must not find the blob stored after all.
+        cancellationToken.ThrowIfCancellationRequested();
+
         var bytes = buffer.ToArray();
         var created = _blobs.TryAdd(actual, bytes);
         return new BlobWriteResult(actual, bytes.LongLength, created);
     }
 
     public Task<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
-        => Task.FromResult(_blobs.TryRemove(digest, out _));
+        => Task.FromResult(_blobs.TryRemove(Check(digest), out _));
 
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -124,4 +132,9 @@ internal sealed class InMemoryBlobStore : IBlobStore
 
     public Task<bool> DeleteStagedAsync(Guid uploadId, CancellationToken cancellationToken = default)
         => Task.FromResult(_staged.TryRemove(uploadId, out _));
+
+    public Task CheckWritableAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    private static Digest Check(Digest digest)
+        => digest.IsEmpty ? throw new ArgumentException("The digest is the empty default value.", nameof(digest)) : digest;
 }

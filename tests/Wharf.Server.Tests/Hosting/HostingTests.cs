@@ -99,6 +99,20 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task UiPage_FirstRequest_KeepsDataProtectionKeysInTheDataDirectory()
+    {
+        await using var factory = new WharfFactory();
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var keys = Path.Combine(factory.DataDirectory, "keys");
+        Assert.True(Directory.Exists(keys), "antiforgery keys are kept in <data>/keys");
+        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+    }
+
+    [Fact]
     public async Task Start_EmptyDataDirectory_FailsNamingTheConfigurationKey()
     {
         var app = WharfServer.Build(["--urls=http://127.0.0.1:0", "--Wharf:DataDirectory="]);
