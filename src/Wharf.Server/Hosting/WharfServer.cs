@@ -37,6 +37,7 @@ public sealed class WharfServer
 
         try
         {
+            await PreflightAsync(app, cancellationToken);
             await app.RunAsync(cancellationToken);
             return 0;
         }
@@ -52,6 +53,18 @@ public sealed class WharfServer
             await Console.Error.WriteLineAsync($"wharf: invalid configuration: {string.Join("; ", ex.Failures)}");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Does what start-up would refuse on (options, schema, blob store directory) before the host starts, so a
+    /// refusal prints one clear line instead of the host's "failed to start" log with a stack trace. The hosted
+    /// services repeat these steps as no-ops; in-process test hosts rely on those alone.
+    /// </summary>
+    private static async Task PreflightAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<WharfOptions>>().Value.DataDirectoryFullPath);
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        BlobStoreInitializer.Open(app.Services);
     }
 
     internal static WebApplication Build(string[] args)
