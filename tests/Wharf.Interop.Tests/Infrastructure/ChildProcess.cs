@@ -23,8 +23,6 @@ internal sealed class ChildProcess : IDisposable
 
     public string CommandLine { get; }
 
-    public int Id => _process.Id;
-
     public bool HasExited => _process.HasExited;
 
     public string Output

@@ -36,9 +36,6 @@ public abstract class RegistryFixture : IAsyncLifetime
     /// <summary>The server's output so far, for failure messages.</summary>
     public string ServerOutput => _server?.Output ?? string.Empty;
 
-    /// <summary>The server's process id (benchmarks read its CPU time; tests only report it).</summary>
-    public int ProcessId => _server?.Id ?? 0;
-
     internal TempDirectory Data { get; }
 
     /// <summary>A path that answers 200 (or 401 when auth is on) once the server can take requests.</summary>
@@ -47,7 +44,17 @@ public abstract class RegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = StartServer();
-        await WaitUntilReadyAsync(_server);
+        try
+        {
+            await WaitUntilReadyAsync(_server);
+        }
+        catch
+        {
+            // A fixture that fails to start may never see DisposeAsync: do not leave the server running.
+            _server.Dispose();
+            _server = null;
+            throw;
+        }
     }
 
     public Task DisposeAsync()
