@@ -3,7 +3,7 @@
 # anchor) in one run on one machine, with nginx serving the very same bytes as the physical limit for GETs.
 #
 #   benchmarks/registry/run.sh [--wharf URL [--wharf-pid PID] [--wharf-creds USER:TOKEN] [--wharf-gc-cmd CMD]]
-#                              [--wharf-start] [--runs N] [--duration S] [--quick] [--out FILE] [--keep]
+#                              [--wharf-start] [--runs N] [--duration S] [--quick] [--disk] [--out FILE] [--keep]
 #
 #   --wharf URL        a running Wharf (base URL, e.g. http://127.0.0.1:8080); its /v2/ must answer.
 #                      Without it every Wharf column says n/a.
@@ -15,6 +15,7 @@
 #   --runs N           repetitions per workload; figures are medians (default 3)
 #   --duration S       seconds per wrk run (default 5; tags/list runs use S-2, at least 2)
 #   --quick            1 run of 2 s, small tag counts and GC: checks the script, not the servers
+#   --disk             keep server data on disk (/tmp) instead of a tmpfs: includes fsync and disk costs
 #   --out FILE         also write the markdown report (date, machine, command, table) to FILE
 #
 # Fairness (see /work/shared/BENCHMARKS.md): every server (distribution, nginx, Wharf when started here) is
@@ -52,7 +53,7 @@ root=$(cd "$here/../.." && pwd)
 command_line="benchmarks/registry/run.sh $*"
 
 wharf_url="" wharf_pid="" wharf_creds="" wharf_gc_cmd="" wharf_start=0
-runs=3 duration=5 quick=0 out="" keep=0
+runs=3 duration=5 quick=0 out="" keep=0 disk=0
 blob_sizes=(1 10 100)
 tag_counts=(100 10000 100000)
 gc_images=300
@@ -72,6 +73,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --disk) disk=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -92,12 +94,28 @@ fi
 
 work=$(mktemp -d /tmp/wharf-bench.XXXXXX)
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# All server data lives under $work, on a tmpfs unless --disk: on this shared VM the disk's metadata
+# operations are slow and erratic (writing 100k tags took 80 s; deleting them afterwards over 10 minutes),
+# and that noise would swamp the servers' own costs. A tmpfs makes fsync free, so durability costs (Wharf
+# fsyncs blobs; distribution's filesystem driver does not) only show with --disk.
+on_tmpfs=0
+if ((!disk)) && [[ $(id -u) -eq 0 ]] && mount -t tmpfs -o size=8g,mode=0700 wharf-bench "$work"; then
+  on_tmpfs=1
+elif ((!disk)); then
+  echo "run.sh: could not mount a tmpfs (not root?): data stays on disk" >&2
+fi
 started=() # pids of the processes this script started; only these are killed
 cleanup() {
   local p
   for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${started[@]}"; do wait "$p" 2>/dev/null || true; done
-  if ((keep)); then echo "run.sh: kept $work" >&2; else rm -rf "$work"; fi
+  if ((keep)); then
+    echo "run.sh: kept $work$( ((on_tmpfs)) && echo " (a tmpfs: umount it when done)")" >&2
+  elif ((on_tmpfs)); then
+    umount "$work" && rmdir "$work"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 log() { echo "[$(date +%T)] $*" >&2; }
@@ -257,9 +275,20 @@ upload_blob() { # target repo file digest
     "$location${sep}digest=$4"
 }
 
+# skopeo remembers in /var/lib/containers/cache (for root) which registry repositories hold a blob, and
+# then mounts the blob from there instead of uploading it: a second push of the same image to a new
+# repository moves no bytes. For push timings skopeo gets an empty cache of its own, on a tmpfs in a
+# private mount namespace, so every run uploads (the machine's cache is not touched).
+fresh_cache=()
+if [[ $(id -u) -eq 0 ]] && command -v unshare >/dev/null && mkdir -p /var/lib/containers/cache; then
+  fresh_cache=(unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /var/lib/containers/cache && exec "$0" "$@"')
+else
+  echo "run.sh: not root: skopeo's blob cache may turn repeated pushes into cross-repository mounts" >&2
+fi
+
 push_image() { # target layout-tag repo tag
-  taskset -c "$load_cpu" skopeo --insecure-policy copy --quiet --dest-tls-verify=false $(skopeo_dest_creds "$1") \
-    "oci:$images/oci:$2" "docker://${host[$1]}/$3:$4" >/dev/null
+  taskset -c "$load_cpu" "${fresh_cache[@]}" skopeo --insecure-policy copy --quiet --dest-tls-verify=false \
+    $(skopeo_dest_creds "$1") "oci:$images/oci:$2" "docker://${host[$1]}/$3:$4" >/dev/null
 }
 
 # Tags t000001.. on a repository that already holds the busybox image (so the manifest's blobs are there).
@@ -296,13 +325,14 @@ tag_count_served() { # target repo
 }
 
 for t in "${targets[@]}"; do
-  log "seeding $t: images, blobs, tags"
+  log "seeding $t: images, blobs"
   push_image "$t" busybox bench/busybox 1
   push_image "$t" busybox bench/tag-put t000000
   for size in "${blob_sizes[@]}"; do
     upload_blob "$t" bench/blobs "$work/blobs/$size.bin" "$(cat "$work/blobs/$size.digest")"
   done
   for n in "${tag_counts[@]}"; do
+    log "seeding $t: $n tags"
     push_image "$t" busybox "bench/tags-$n" t000000
     if ((n > 1)); then
       if [[ $t == distribution ]] && ((n > 1000)); then
@@ -337,10 +367,9 @@ error_log $ng/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
-  # sendfile off + 1 MiB buffers: on loopback here (the client copies every byte either way) it measured
-  # faster than sendfile (100 MiB blob, wrk -c4, 4 runs each: median ~380 vs ~290 MiB/s).
-  sendfile off;
-  output_buffers 2 1m;
+  # Debian's static-file default. On this loopback the client's copy of every byte is the bottleneck:
+  # sendfile on/off and buffer sizes measured within noise of each other (~300-750 MiB/s for 100 MiB).
+  sendfile on;
   keepalive_requests 10000000;
   client_body_temp_path $ng/tmp/body;
   proxy_temp_path $ng/tmp/proxy;
@@ -426,7 +455,8 @@ for ((run = 1; run <= runs; run++)); do
       start=$(date +%s.%N)
       if [[ $t == limit ]]; then
         # Same client, same source, no server: skopeo writing the image to a local directory.
-        taskset -c "$load_cpu" skopeo --insecure-policy copy --quiet "oci:$images/oci:$tag" "dir:$work/push-limit" >/dev/null
+        taskset -c "$load_cpu" "${fresh_cache[@]}" skopeo --insecure-policy copy --quiet "oci:$images/oci:$tag" \
+          "dir:$work/push-limit" >/dev/null
         rm -rf "$work/push-limit"
       else
         push_image "$t" "$tag" "bench/push-$tag-$run-$RANDOM" 1
@@ -619,7 +649,7 @@ report=$work/report.md
 echo
 cat "$report"
 echo
-echo "Medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu."
+echo "Medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu; data on $( ((on_tmpfs)) && echo tmpfs || echo disk)."
 echo "Server CPU s: utime+stime of the server process during that workload (GC: the garbage-collect process for distribution)."
 
 if [[ -n $out ]]; then
@@ -630,7 +660,7 @@ if [[ -n $out ]]; then
     echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ { print $2 }') GiB, kernel $(uname -r), load average at start $load_at_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- versions: $(docker-registry --version | awk '{ print $2, $3 }'), nginx $(nginx -v 2>&1 | cut -d/ -f2), skopeo $(skopeo --version | awk '{ print $3 }'), wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
     echo "- command: \`$command_line\`"
-    echo "- medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu"
+    echo "- medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu; server data on $( ((on_tmpfs)) && echo tmpfs || echo disk)"
     echo
     cat "$report"
   } >"$out"
