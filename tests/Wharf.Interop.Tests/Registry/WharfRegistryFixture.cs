@@ -1,0 +1,40 @@
+using Wharf.Interop.Tests.Infrastructure;
+
+namespace Wharf.Interop.Tests.Registry;
+
+/// <summary>
+/// Wharf's own server, started the way a user starts it (<c>dotnet Wharf.Server.dll --urls ...</c>) with a
+/// temp <c>WHARF_DATA</c>. Its registry under <c>/v2/</c> is being written: once it lands, add
+/// <c>WharfRegistryInteropTests</c> next to <see cref="DistributionRegistryInteropTests"/> (one class, same
+/// body) and switch <see cref="ReadinessPath"/> to <c>/v2/</c>; when auth lands, return a token from
+/// <see cref="RegistryFixture.Credentials"/>.
+/// </summary>
+public sealed class WharfRegistryFixture() : RegistryFixture("wi-wharf")
+{
+    // Until /v2/ exists, readiness is the server's own health endpoint (database migrated, store open).
+    protected override string ReadinessPath => "/healthz/ready";
+
+    private protected override ChildProcess StartServer()
+    {
+        // The test project references Wharf.Server, so the server assembly and its runtimeconfig are copied
+        // next to the tests; running it with `dotnet` exercises the real process start, not an in-process host.
+        var assembly = Path.Combine(AppContext.BaseDirectory, "Wharf.Server.dll");
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"{assembly} is missing; build tests/Wharf.Interop.Tests first.");
+        }
+
+        return ChildProcess.Start(
+            "dotnet",
+            [assembly, "--urls", BaseUrl.ToString().TrimEnd('/')],
+            new Dictionary<string, string?>
+            {
+                ["WHARF_DATA"] = Data.Combine("data"),
+                // An inherited ASPNETCORE_URLS or environment would fight --urls or change behaviour.
+                ["ASPNETCORE_URLS"] = null,
+                ["ASPNETCORE_ENVIRONMENT"] = null,
+                ["DOTNET_ENVIRONMENT"] = null,
+            },
+            AppContext.BaseDirectory);
+    }
+}
