@@ -20,6 +20,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The registry interop tests drive real skopeo and podman (with runc): install them and podman's configuration.
+if [[ $(id -u) -eq 0 ]]; then
+  bash scripts/interop/setup.sh --no-smoke
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Wharf.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
 

@@ -4,16 +4,10 @@ namespace Wharf.Interop.Tests.Registry;
 
 /// <summary>
 /// Wharf's own server, started the way a user starts it (<c>dotnet Wharf.Server.dll --urls ...</c>) with a
-/// temp <c>WHARF_DATA</c>. Its registry under <c>/v2/</c> is being written: once it lands, add
-/// <c>WharfRegistryInteropTests</c> next to <see cref="DistributionRegistryInteropTests"/> (one class, same
-/// body) and switch <see cref="ReadinessPath"/> to <c>/v2/</c>; when auth lands, return a token from
-/// <see cref="RegistryFixture.Credentials"/>.
+/// temp <c>WHARF_DATA</c>. When registry auth lands, return a token from <see cref="RegistryFixture.Credentials"/>.
 /// </summary>
 public sealed class WharfRegistryFixture() : RegistryFixture("wi-wharf")
 {
-    // Until /v2/ exists, readiness is the server's own health endpoint (database migrated, store open).
-    protected override string ReadinessPath => "/healthz/ready";
-
     private protected override ChildProcess StartServer()
     {
         // The test project references Wharf.Server, so the server assembly and its runtimeconfig are copied
