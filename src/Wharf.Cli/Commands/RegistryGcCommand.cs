@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Wharf.Client;
 
 namespace Wharf.Cli.Commands;
 
@@ -18,7 +17,7 @@ internal static class RegistryGcCommand
             var result = await client.CollectGarbageAsync(cancellationToken);
             if (format == OutputFormat.Json)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, WharfJsonContext.Default.GarbageCollectionResult));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Context.GarbageCollectionResult));
                 return ExitCodes.Success;
             }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Wharf.Client;
 using Wharf.Client.Registry;
 
 namespace Wharf.Cli.Commands;
@@ -25,7 +24,7 @@ internal static class RegistryListCommand
             if (format == OutputFormat.Json)
             {
                 // The API's page shape, so "next" tells a script that --limit cut the listing short.
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new RepositoryPage(repositories, next), WharfJsonContext.Default.RepositoryPage));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new RepositoryPage(repositories, next), CliJson.Context.RepositoryPage));
                 return ExitCodes.Success;
             }
 

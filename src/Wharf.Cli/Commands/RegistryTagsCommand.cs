@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Wharf.Client;
 using Wharf.Client.Registry;
 
 namespace Wharf.Cli.Commands;
@@ -27,7 +26,7 @@ internal static class RegistryTagsCommand
 
             if (format == OutputFormat.Json)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new TagPage(repository, tags, next), WharfJsonContext.Default.TagPage));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new TagPage(repository, tags, next), CliJson.Context.TagPage));
                 return ExitCodes.Success;
             }
 

@@ -15,7 +15,7 @@ internal static class StatusCommand
             var status = await client.GetStatusAsync(cancellationToken);
             if (format == OutputFormat.Json)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(status, WharfJsonContext.Default.ServerStatus));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Context.ServerStatus));
                 return ExitCodes.Success;
             }
 

@@ -12,6 +12,7 @@ internal static class RegistryExtensions
             .Validate(o => o.MaxPageSize is > 0 and <= 100_000, "Wharf:Registry:MaxPageSize must be between 1 and 100000.")
             .ValidateOnStart();
         services.AddScoped<RegistryStore>();
+        services.AddScoped<RegistryBrowser>();
         services.AddSingleton<BlobLocks>();
         services.AddSingleton<RegistryGarbageCollector>();
         services.AddHostedService<GarbageCollectionService>();
