@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Wharf.Client;
 
 namespace Wharf.Cli.Commands;
 
@@ -29,7 +30,7 @@ internal static class RegistryGcCommand
             await table.WriteAsync(stdout);
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Freed {Bytes.Format(result.BytesFreed)} ({RegistryText.Number(result.BytesFreed)} bytes) in {result.DurationMilliseconds:0.#} ms."));
+                $"Freed {ByteSize.Format(result.BytesFreed)} ({RegistryText.Number(result.BytesFreed)} bytes) in {result.DurationMilliseconds:0.#} ms."));
             return ExitCodes.Success;
         }));
         return command;

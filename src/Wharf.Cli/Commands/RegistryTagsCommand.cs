@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Wharf.Client.Registry;
+using Wharf.Client;
 
 namespace Wharf.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static class RegistryTagsCommand
                     tag.Name,
                     whole ? tag.Digest : RegistryText.ShortDigest(tag.Digest),
                     RegistryText.Kind(tag.MediaType, tag.ArtifactType),
-                    Bytes.Format(tag.Size),
+                    ByteSize.Format(tag.Size),
                     RegistryText.Time(tag.UpdatedAt));
             }
 

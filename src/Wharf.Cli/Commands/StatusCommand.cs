@@ -23,7 +23,7 @@ internal static class StatusCommand
             await stdout.WriteLineAsync($"version      {status.Version}");
             await stdout.WriteLineAsync($"data         {status.DataDirectory}");
             await stdout.WriteLineAsync($"database     {status.Database.Provider}{(status.Database.SchemaVersion is { } v ? $" (schema {v})" : "")}");
-            await stdout.WriteLineAsync($"blob store   {status.Blobs.Provider}: {status.Blobs.Count} blobs, {Bytes.Format(status.Blobs.TotalBytes)}");
+            await stdout.WriteLineAsync($"blob store   {status.Blobs.Provider}: {status.Blobs.Count} blobs, {ByteSize.Format(status.Blobs.TotalBytes)}");
             return ExitCodes.Success;
         }));
         return command;

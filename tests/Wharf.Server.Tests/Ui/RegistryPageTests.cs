@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Wharf.Client;
 using Wharf.Server.Registry;
 using Wharf.Server.Tests.Registry.Conformance;
-using Wharf.Server.Ui.Shared;
 
 namespace Wharf.Server.Tests.Ui;
 

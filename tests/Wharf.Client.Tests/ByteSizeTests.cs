@@ -1,6 +1,4 @@
-using Wharf.Server.Ui.Shared;
-
-namespace Wharf.Server.Tests.Ui;
+namespace Wharf.Client.Tests;
 
 public sealed class ByteSizeTests
 {
