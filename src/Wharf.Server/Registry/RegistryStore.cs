@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
 
 namespace Wharf.Server.Registry;
@@ -184,7 +185,9 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             new ManifestPushed(repository.Name, key, manifest.MediaType, manifest.ArtifactType, tag, manifest.Subject?.Digest.ToString()),
             aggregateKey: $"registry:{repository.Name}");
         await db.SaveChangesAsync(cancellationToken);
+        Failpoints.Hit(RegistryFailpoints.ManifestBeforeCommit);
         await transaction.CommitAsync(cancellationToken);
+        Failpoints.Hit(RegistryFailpoints.ManifestAfterCommit);
         return [];
     }
 
