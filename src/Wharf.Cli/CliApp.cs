@@ -26,6 +26,7 @@ internal static class CliApp
         root.Options.Add(FormatOption);
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
+        root.Subcommands.Add(FsckCommand.Create(stdout, stderr));
         return root;
     }
 

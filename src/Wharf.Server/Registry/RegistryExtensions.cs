@@ -14,6 +14,7 @@ internal static class RegistryExtensions
         services.AddScoped<RegistryStore>();
         services.AddSingleton<BlobLocks>();
         services.AddSingleton<RegistryGarbageCollector>();
+        services.AddSingleton<RegistryFsck>();
         services.AddHostedService<GarbageCollectionService>();
         services.AddSingleton<IRegistryAuthorizer, OpenRegistryAuthorizer>();
         return services;

@@ -301,7 +301,8 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return missing;
     }
 
-    private static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
+    /// <summary>What a manifest refers to, as <c>registry_manifest_references</c> records it.</summary>
+    internal static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
         => manifest.Blobs.Where(b => !b.IsForeign).Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
             .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
             .Distinct();
