@@ -105,12 +105,16 @@ internal static class RegistryApiEndpoints
             return TypedResults.Problem(detail: $"repository {name} does not exist", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var deleted = digest is { } d
+        var outcome = digest is { } d
             ? await store.DeleteManifestAsync(repository, d, cancellationToken)
-            : await store.DeleteTagAsync(repository, tag!, cancellationToken);
-        return deleted
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(detail: $"{reference} does not exist", statusCode: StatusCodes.Status404NotFound);
+            : await store.DeleteTagAsync(repository, tag!, cancellationToken) ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
+        return outcome switch
+        {
+            RegistryDeleteOutcome.Deleted => TypedResults.NoContent(),
+            RegistryDeleteOutcome.Referenced => TypedResults.Problem(
+                detail: $"{reference} is listed by an index in {name}; delete the index first", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(detail: $"{reference} does not exist", statusCode: StatusCodes.Status404NotFound),
+        };
     }
 
     internal static async Task<Ok<GarbageCollectionResult>> CollectGarbageAsync(RegistryGarbageCollector collector, CancellationToken cancellationToken)

@@ -102,11 +102,24 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return sizes.Count == 0 ? null : sizes[0];
     }
 
-    public async Task<bool> UnlinkBlobAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Unlinks a blob from a repository, unless a manifest there still refers to it: that manifest would then fail to
+    /// pull. Under the repository lock, so a manifest push cannot start referring to it in between.
+    /// </summary>
+    public async Task<RegistryDeleteOutcome> UnlinkBlobAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
     {
         var key = digest.ToString();
-        return await db.RegistryBlobLinks.Where(l => l.RepositoryId == repositoryId && l.Digest == key)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockRepositoryAsync(db, repositoryId, cancellationToken);
+        if (await IsReferencedAsync(repositoryId, key, RegistryReferenceKind.Blob, cancellationToken))
+        {
+            return RegistryDeleteOutcome.Referenced;
+        }
+
+        var deleted = await db.RegistryBlobLinks.Where(l => l.RepositoryId == repositoryId && l.Digest == key)
             .ExecuteDeleteAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
     }
 
     /// <summary>Resolves a tag or digest reference to a manifest of the repository.</summary>
@@ -191,8 +204,11 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return [];
     }
 
-    /// <summary>Deletes a manifest and every tag pointing at it; false when the repository has no such manifest.</summary>
-    public async Task<bool> DeleteManifestAsync(RegistryRepository repository, Digest digest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes a manifest and every tag pointing at it, unless an index of the repository lists it (the index would
+    /// then fail to pull: delete the index first).
+    /// </summary>
+    public async Task<RegistryDeleteOutcome> DeleteManifestAsync(RegistryRepository repository, Digest digest, CancellationToken cancellationToken = default)
     {
         var key = digest.ToString();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -201,7 +217,12 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             .Select(m => (long?)m.Id).FirstOrDefaultAsync(cancellationToken);
         if (id is null)
         {
-            return false;
+            return RegistryDeleteOutcome.NotFound;
+        }
+
+        if (await IsReferencedAsync(repository.Id, key, RegistryReferenceKind.Manifest, cancellationToken))
+        {
+            return RegistryDeleteOutcome.Referenced;
         }
 
         await db.RegistryTags.Where(t => t.ManifestId == id).ExecuteDeleteAsync(cancellationToken);
@@ -210,7 +231,7 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         db.AddEvent(new ManifestDeleted(repository.Name, key), aggregateKey: $"registry:{repository.Name}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return RegistryDeleteOutcome.Deleted;
     }
 
     /// <summary>Deletes a tag, leaving its manifest; false when the repository has no such tag.</summary>
@@ -273,6 +294,13 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             .Select(m => new ReferrerRow(m.Digest, m.MediaType, m.ArtifactType, m.Size, m.AnnotationsJson))
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>True when a manifest of the repository refers to <paramref name="digest"/> as <paramref name="kind"/>.</summary>
+    private Task<bool> IsReferencedAsync(long repositoryId, string digest, RegistryReferenceKind kind, CancellationToken cancellationToken)
+        => (from reference in db.RegistryManifestReferences
+            join manifest in db.RegistryManifests on reference.ManifestId equals manifest.Id
+            where manifest.RepositoryId == repositoryId && reference.Kind == kind && reference.Digest == digest
+            select reference).AnyAsync(cancellationToken);
 
     private async Task<List<string>> FindMissingReferencesAsync(long repositoryId, Manifest manifest, CancellationToken cancellationToken)
     {
