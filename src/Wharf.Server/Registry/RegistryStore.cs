@@ -157,9 +157,13 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
 
         var key = digest.ToString();
         var now = Now();
+
+        // A re-push restarts garbage collection's grace window, as it does for a blob's link: a client re-pushing an
+        // untagged manifest (say, before pushing the index that lists it) must not see it swept the next moment.
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO registry_manifests (repository_id, digest, media_type, artifact_type, subject_digest, annotations_json, size, content, created_at) " +
-            "VALUES (@repository, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "VALUES (@repository, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now) " +
+            "ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = excluded.created_at",
             [
                 Parameter("repository", repository.Id),
                 Parameter("digest", key),

@@ -59,6 +59,22 @@ public abstract partial class RegistryGarbageCollectionTests
     }
 
     [Fact]
+    public async Task Collect_UntaggedManifestRepushedPastGrace_KeptForAnotherGrace()
+    {
+        await using var registry = await StartAsync();
+        var image = NewImage("repushed", tag: null);
+        await registry.Registry.PushImageAsync("gc/app", image);
+        PassGrace();
+
+        // Pushed again, as a client does before pushing the index that will list it: the grace period starts over.
+        await registry.Registry.PushImageAsync("gc/app", image);
+        var report = await registry.CollectGarbageAsync();
+
+        Assert.Equal(0, report.ManifestsDeleted + report.BlobsDeleted);
+        await AssertPresentAsync(registry, "gc/app", image);
+    }
+
+    [Fact]
     public async Task Collect_IndexChildren_KeptWhileIndexTaggedAndSweptInLaterRoundsOnceUntagged()
     {
         await using var registry = await StartAsync();
