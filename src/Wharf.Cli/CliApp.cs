@@ -27,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
         root.Subcommands.Add(RegistryCommand.Create(stdout, stderr));
+        root.Subcommands.Add(FsckCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -96,6 +96,25 @@ public sealed class WharfClient
             ?? throw new InvalidDataException("server sent an empty garbage collection report");
     }
 
+    /// <summary>
+    /// Checks the registry's invariants (<c>wharf fsck</c>): recorded blobs are stored with their size, tags and
+    /// manifests point at content that exists, database rows and stored files agree both ways.
+    /// </summary>
+    /// <param name="verify">Also read back every stored blob and manifest and check it hashes to its digest (slow: reads every byte).</param>
+    /// <param name="repair">Also remove the leftovers that are safe to remove (unrecorded blob files and staged uploads without a session, older than the grace period); nothing else is changed.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<RegistryCheckReport> CheckRegistryAsync(bool verify = false, bool repair = false, CancellationToken cancellationToken = default)
+    {
+        // Repairing changes data, so it is a POST; a plain check is a safe GET.
+        var path = $"api/v1/registry/fsck?verify={(verify ? "true" : "false")}";
+        using var response = repair
+            ? await _http.PostAsync(path, content: null, cancellationToken)
+            : await _http.GetAsync(path, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(WharfJsonContext.Default.RegistryCheckReport, cancellationToken)
+            ?? throw new InvalidDataException("server sent an empty registry check report");
+    }
+
     private static string Query(string name, string? value)
         => value is null ? string.Empty : $"&{name}={Uri.EscapeDataString(value)}";
 

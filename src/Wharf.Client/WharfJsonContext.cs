@@ -11,4 +11,5 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(RepositoryPage))]
 [JsonSerializable(typeof(TagPage))]
 [JsonSerializable(typeof(GarbageCollectionResult))]
+[JsonSerializable(typeof(RegistryCheckReport))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(1403, LogLevel.Error, "Scheduled registry garbage collection failed")]
     public static partial void GarbageCollectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1430, LogLevel.Information, "Registry check: {Corruptions} corruptions, {Orphans} orphans ({Repaired} repaired), deep {Verified}, in {Milliseconds:F0} ms")]
+    public static partial void RegistryChecked(ILogger logger, int corruptions, int orphans, int repaired, bool verified, double milliseconds);
+
+    [LoggerMessage(1431, LogLevel.Warning, "Registry garbage collection removed {Count} unrecorded blob files ({Bytes} bytes): leftovers of uploads interrupted between publishing and recording")]
+    public static partial void UnrecordedBlobsSwept(ILogger logger, int count, long bytes);
 }

@@ -10,7 +10,7 @@ namespace Wharf.Server.Registry;
 
 /// <summary>
 /// Wharf's own registry API under <c>/api/v1/registry</c> (problem details on errors), for the CLI, the SDK and
-/// the UI: richer listings than the OCI API (tag targets, counts) and the operations the OCI API lacks (GC).
+/// the UI: richer listings than the OCI API (tag targets, counts) and the operations the OCI API lacks (GC, fsck).
 /// </summary>
 internal static class RegistryApiEndpoints
 {
@@ -21,6 +21,10 @@ internal static class RegistryApiEndpoints
         group.MapGet("/tags", ListTagsAsync);
         group.MapDelete("/references", DeleteReferenceAsync);
         group.MapPost("/gc", CollectGarbageAsync);
+
+        // A check only reads (GET); a check that also removes safe leftovers changes data (POST).
+        group.MapGet("/fsck", CheckAsync);
+        group.MapPost("/fsck", CheckAndRepairAsync);
         return endpoints;
     }
 
@@ -101,12 +105,16 @@ internal static class RegistryApiEndpoints
             return TypedResults.Problem(detail: $"repository {name} does not exist", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var deleted = digest is { } d
+        var outcome = digest is { } d
             ? await store.DeleteManifestAsync(repository, d, cancellationToken)
-            : await store.DeleteTagAsync(repository, tag!, cancellationToken);
-        return deleted
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(detail: $"{reference} does not exist", statusCode: StatusCodes.Status404NotFound);
+            : await store.DeleteTagAsync(repository, tag!, cancellationToken) ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
+        return outcome switch
+        {
+            RegistryDeleteOutcome.Deleted => TypedResults.NoContent(),
+            RegistryDeleteOutcome.Referenced => TypedResults.Problem(
+                detail: $"{reference} is listed by an index in {name}; delete the index first", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(detail: $"{reference} does not exist", statusCode: StatusCodes.Status404NotFound),
+        };
     }
 
     internal static async Task<Ok<GarbageCollectionResult>> CollectGarbageAsync(RegistryGarbageCollector collector, CancellationToken cancellationToken)
@@ -116,6 +124,12 @@ internal static class RegistryApiEndpoints
             report.ManifestsDeleted, report.BlobLinksDeleted, report.BlobsDeleted, report.BytesFreed, report.UploadsExpired,
             Math.Round(report.Duration.TotalMilliseconds, 1)));
     }
+
+    internal static async Task<Ok<RegistryCheckReport>> CheckAsync(RegistryFsck fsck, bool? verify, CancellationToken cancellationToken)
+        => TypedResults.Ok(await fsck.CheckAsync(verify ?? false, repair: false, cancellationToken));
+
+    internal static async Task<Ok<RegistryCheckReport>> CheckAndRepairAsync(RegistryFsck fsck, bool? verify, CancellationToken cancellationToken)
+        => TypedResults.Ok(await fsck.CheckAsync(verify ?? false, repair: true, cancellationToken));
 
     /// <summary>Parses <c>project/repo:tag</c> or <c>project/repo@sha256:...</c>.</summary>
     private static bool TryParseReference(string? reference, out RepositoryName name, out string? tag, out Digest? digest, out string? error)

@@ -68,8 +68,12 @@ internal static class RegistryBlobEndpoints
         }
 
         // Only the repository's link goes now; garbage collection removes the bytes once nothing links them.
-        return await store.UnlinkBlobAsync(repository.Id, digest, cancellationToken)
-            ? RegistryResults.Status(StatusCodes.Status202Accepted)
-            : RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}");
+        return await store.UnlinkBlobAsync(repository.Id, digest, cancellationToken) switch
+        {
+            RegistryDeleteOutcome.Deleted => RegistryResults.Status(StatusCodes.Status202Accepted),
+            RegistryDeleteOutcome.Referenced => RegistryResults.Error(
+                RegistryErrorCode.StillReferenced, $"blob {digest} is referenced by a manifest in {name}; delete the manifest first"),
+            _ => RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}"),
+        };
     }
 }

@@ -22,5 +22,9 @@ internal sealed record RegistryErrorCode(string Code, int Status, string Message
     public static readonly RegistryErrorCode Unavailable = new("UNAVAILABLE", 503, "service unavailable");
     public static readonly RegistryErrorCode InsufficientStorage = new("UNAVAILABLE", 507, "insufficient storage: the server's disk is full");
     public static readonly RegistryErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested");
+
+    // The specification has no code for "still in use"; DENIED is the one clients already show as a refusal, and 409
+    // says it is the state of the repository, not the caller's permissions, that stands in the way.
+    public static readonly RegistryErrorCode StillReferenced = new("DENIED", 409, "content is referenced by a manifest");
     public static readonly RegistryErrorCode Unknown = new("UNKNOWN", 500, "unknown error");
 }

@@ -15,6 +15,7 @@ internal static class RegistryExtensions
         services.AddScoped<RegistryBrowser>();
         services.AddSingleton<BlobLocks>();
         services.AddSingleton<RegistryGarbageCollector>();
+        services.AddSingleton<RegistryFsck>();
         services.AddHostedService<GarbageCollectionService>();
         services.AddSingleton<IRegistryAuthorizer, OpenRegistryAuthorizer>();
         return services;

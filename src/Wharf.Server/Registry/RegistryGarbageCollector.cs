@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Wharf.Oci;
 using Wharf.Server.Data;
+using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
 
 namespace Wharf.Server.Registry;
@@ -19,6 +20,8 @@ namespace Wharf.Server.Registry;
 /// manifest still present, are deleted; repeated, because deleting an index frees its children.</item>
 /// <item>Blob links that no remaining manifest of their repository references are deleted.</item>
 /// <item>Blobs no repository links are deleted, bytes and row.</item>
+/// <item>Stored blobs no row records are deleted: the bytes of an upload interrupted (a crash) between publishing them
+/// and recording them, which nothing else would ever remove.</item>
 /// </list>
 /// Each repository is swept in its own short transaction holding the repository lock that manifest pushes and tag
 /// changes also take, and each statement re-checks its conditions, so a push that lands mid-sweep is either seen
@@ -43,6 +46,8 @@ internal sealed class RegistryGarbageCollector(
     private static readonly Histogram Duration = Metrics.CreateHistogram(
         "wharf_registry_gc_duration_seconds", "Wall time of registry garbage collection runs.");
 
+    private const int UnrecordedBatchSize = 500;
+
     private readonly SemaphoreSlim _singleRun = new(1, 1);
 
     public async Task<GarbageCollectionReport> CollectAsync(CancellationToken cancellationToken = default)
@@ -57,7 +62,11 @@ internal sealed class RegistryGarbageCollector(
             var uploads = await ExpireUploadsAsync(now - options.Value.UploadSessionLifetime, cancellationToken);
             var manifests = await SweepManifestsAsync(cutoff, cancellationToken);
             var links = await SweepLinksAsync(cutoff, cancellationToken);
+            Failpoints.Hit(RegistryFailpoints.GarbageCollectionAfterLinkSweep);
             var (blobCount, bytes) = await SweepBlobsAsync(cutoff, cancellationToken);
+            var (unrecordedCount, unrecordedBytes) = await SweepUnrecordedBlobsAsync(cutoff, cancellationToken);
+            blobCount += unrecordedCount;
+            bytes += unrecordedBytes;
 
             var report = new GarbageCollectionReport(manifests, links, blobCount, bytes, uploads, watch.Elapsed);
             Swept.WithLabels("upload").Inc(uploads);
@@ -194,6 +203,79 @@ internal sealed class RegistryGarbageCollector(
             await transaction.CommitAsync(cancellationToken);
             count++;
             bytes += size ?? 0;
+        }
+
+        return (count, bytes);
+    }
+
+    /// <summary>
+    /// Removes stored bytes that no row records and that were written before the cutoff. An upload publishes its bytes
+    /// and then records them under the digest's lock, so the re-check under that lock never removes bytes about to be
+    /// recorded; if it wins the race against a slow upload whose bytes are older than the cutoff, the upload finds
+    /// them gone and asks its client to retry, exactly as when the recorded copy is swept.
+    /// </summary>
+    private async Task<(int Count, long Bytes)> SweepUnrecordedBlobsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var swept = (Count: 0, Bytes: 0L);
+        var batch = new List<BlobEntry>(UnrecordedBatchSize);
+        await foreach (var entry in blobs.ListAsync(cancellationToken))
+        {
+            // Bytes of unknown age (a store that keeps no times) are never taken for leftovers.
+            if (RegistryBlobFiles.LastWritten(blobs, entry.Digest) is { } written && written < cutoff)
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count == UnrecordedBatchSize)
+            {
+                var result = await SweepUnrecordedBatchAsync(batch, cutoff, cancellationToken);
+                swept = (swept.Count + result.Count, swept.Bytes + result.Bytes);
+                batch.Clear();
+            }
+        }
+
+        var last = await SweepUnrecordedBatchAsync(batch, cutoff, cancellationToken);
+        swept = (swept.Count + last.Count, swept.Bytes + last.Bytes);
+        if (swept.Count > 0)
+        {
+            Log.UnrecordedBlobsSwept(logger, swept.Count, swept.Bytes);
+        }
+
+        return swept;
+    }
+
+    private async Task<(int Count, long Bytes)> SweepUnrecordedBatchAsync(List<BlobEntry> batch, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        HashSet<string> recorded;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var keys = batch.Select(e => e.Digest.ToString()).ToList();
+            recorded = (await db.RegistryBlobs.Where(b => keys.Contains(b.Digest)).Select(b => b.Digest).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+        }
+
+        var count = 0;
+        long bytes = 0;
+        foreach (var entry in batch.Where(e => !recorded.Contains(e.Digest.ToString())))
+        {
+            var key = entry.Digest.ToString();
+            using var held = await locks.AcquireAsync(entry.Digest, cancellationToken);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (await db.RegistryBlobs.AnyAsync(b => b.Digest == key, cancellationToken)
+                || RegistryBlobFiles.LastWritten(blobs, entry.Digest) is not { } written
+                || written >= cutoff
+                || !await blobs.DeleteAsync(entry.Digest, cancellationToken))
+            {
+                continue;
+            }
+
+            count++;
+            bytes += entry.Size;
         }
 
         return (count, bytes);

@@ -104,12 +104,16 @@ internal static class RegistryManifestEndpoints
         }
 
         // By digest the manifest goes (with its tags); by tag only the tag goes.
-        var deleted = parsedReference.Digest is { } digest
+        var outcome = parsedReference.Digest is { } digest
             ? await store.DeleteManifestAsync(repository, digest, cancellationToken)
-            : await store.DeleteTagAsync(repository, reference, cancellationToken);
-        return deleted
-            ? RegistryResults.Status(StatusCodes.Status202Accepted)
-            : RegistryResults.Error(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in {name}");
+            : await store.DeleteTagAsync(repository, reference, cancellationToken) ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
+        return outcome switch
+        {
+            RegistryDeleteOutcome.Deleted => RegistryResults.Status(StatusCodes.Status202Accepted),
+            RegistryDeleteOutcome.Referenced => RegistryResults.Error(
+                RegistryErrorCode.StillReferenced, $"manifest {reference} is listed by an index in {name}; delete the index first"),
+            _ => RegistryResults.Error(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in {name}"),
+        };
     }
 
     private static (Digest? Digest, IResult? Error) ParseReference(string reference)

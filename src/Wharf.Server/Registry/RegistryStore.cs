@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
 
 namespace Wharf.Server.Registry;
@@ -101,11 +102,24 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return sizes.Count == 0 ? null : sizes[0];
     }
 
-    public async Task<bool> UnlinkBlobAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Unlinks a blob from a repository, unless a manifest there still refers to it: that manifest would then fail to
+    /// pull. Under the repository lock, so a manifest push cannot start referring to it in between.
+    /// </summary>
+    public async Task<RegistryDeleteOutcome> UnlinkBlobAsync(long repositoryId, Digest digest, CancellationToken cancellationToken = default)
     {
         var key = digest.ToString();
-        return await db.RegistryBlobLinks.Where(l => l.RepositoryId == repositoryId && l.Digest == key)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockRepositoryAsync(db, repositoryId, cancellationToken);
+        if (await IsReferencedAsync(repositoryId, key, RegistryReferenceKind.Blob, cancellationToken))
+        {
+            return RegistryDeleteOutcome.Referenced;
+        }
+
+        var deleted = await db.RegistryBlobLinks.Where(l => l.RepositoryId == repositoryId && l.Digest == key)
             .ExecuteDeleteAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
     }
 
     /// <summary>Resolves a tag or digest reference to a manifest of the repository.</summary>
@@ -143,9 +157,13 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
 
         var key = digest.ToString();
         var now = Now();
+
+        // A re-push restarts garbage collection's grace window, as it does for a blob's link: a client re-pushing an
+        // untagged manifest (say, before pushing the index that lists it) must not see it swept the next moment.
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO registry_manifests (repository_id, digest, media_type, artifact_type, subject_digest, annotations_json, size, content, created_at) " +
-            "VALUES (@repository, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "VALUES (@repository, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now) " +
+            "ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = excluded.created_at",
             [
                 Parameter("repository", repository.Id),
                 Parameter("digest", key),
@@ -184,12 +202,17 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             new ManifestPushed(repository.Name, key, manifest.MediaType, manifest.ArtifactType, tag, manifest.Subject?.Digest.ToString()),
             aggregateKey: $"registry:{repository.Name}");
         await db.SaveChangesAsync(cancellationToken);
+        Failpoints.Hit(RegistryFailpoints.ManifestBeforeCommit);
         await transaction.CommitAsync(cancellationToken);
+        Failpoints.Hit(RegistryFailpoints.ManifestAfterCommit);
         return [];
     }
 
-    /// <summary>Deletes a manifest and every tag pointing at it; false when the repository has no such manifest.</summary>
-    public async Task<bool> DeleteManifestAsync(RegistryRepository repository, Digest digest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes a manifest and every tag pointing at it, unless an index of the repository lists it (the index would
+    /// then fail to pull: delete the index first).
+    /// </summary>
+    public async Task<RegistryDeleteOutcome> DeleteManifestAsync(RegistryRepository repository, Digest digest, CancellationToken cancellationToken = default)
     {
         var key = digest.ToString();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -198,7 +221,12 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             .Select(m => (long?)m.Id).FirstOrDefaultAsync(cancellationToken);
         if (id is null)
         {
-            return false;
+            return RegistryDeleteOutcome.NotFound;
+        }
+
+        if (await IsReferencedAsync(repository.Id, key, RegistryReferenceKind.Manifest, cancellationToken))
+        {
+            return RegistryDeleteOutcome.Referenced;
         }
 
         await db.RegistryTags.Where(t => t.ManifestId == id).ExecuteDeleteAsync(cancellationToken);
@@ -207,7 +235,7 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         db.AddEvent(new ManifestDeleted(repository.Name, key), aggregateKey: $"registry:{repository.Name}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return RegistryDeleteOutcome.Deleted;
     }
 
     /// <summary>Deletes a tag, leaving its manifest; false when the repository has no such tag.</summary>
@@ -271,6 +299,13 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>True when a manifest of the repository refers to <paramref name="digest"/> as <paramref name="kind"/>.</summary>
+    private Task<bool> IsReferencedAsync(long repositoryId, string digest, RegistryReferenceKind kind, CancellationToken cancellationToken)
+        => (from reference in db.RegistryManifestReferences
+            join manifest in db.RegistryManifests on reference.ManifestId equals manifest.Id
+            where manifest.RepositoryId == repositoryId && reference.Kind == kind && reference.Digest == digest
+            select reference).AnyAsync(cancellationToken);
+
     private async Task<List<string>> FindMissingReferencesAsync(long repositoryId, Manifest manifest, CancellationToken cancellationToken)
     {
         var missing = new List<string>();
@@ -298,7 +333,8 @@ internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return missing;
     }
 
-    private static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
+    /// <summary>What a manifest refers to, as <c>registry_manifest_references</c> records it.</summary>
+    internal static IEnumerable<(string Digest, RegistryReferenceKind Kind)> References(Manifest manifest)
         => manifest.Blobs.Where(b => !b.IsForeign).Select(b => (b.Digest.ToString(), RegistryReferenceKind.Blob))
             .Concat(manifest.Manifests.Select(m => (m.Digest.ToString(), RegistryReferenceKind.Manifest)))
             .Distinct();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
 using Wharf.Server.Data;
+using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
 
 namespace Wharf.Server.Registry;
@@ -125,6 +126,7 @@ internal static class RegistryUploadEndpoints
             return RegistryResults.Error(RegistryErrorCode.DigestInvalid, ex.Message);
         }
 
+        Failpoints.Hit(RegistryFailpoints.UploadBeforeRecord);
         var store = context.RequestServices.GetRequiredService<RegistryStore>();
         await DeleteSessionAsync(context, session.Id, cancellationToken);
         if (!await store.RecordPublishedBlobAsync(session.RepositoryId, written.Digest, written.Size, cancellationToken))
@@ -185,6 +187,7 @@ internal static class RegistryUploadEndpoints
             return RegistryResults.Error(RegistryErrorCode.BlobUploadInvalid, "the request body ended before Content-Length bytes arrived; nothing was stored");
         }
 
+        Failpoints.Hit(RegistryFailpoints.UploadBeforeRecord);
         if (!await store.RecordPublishedBlobAsync(repository.Id, written.Digest, written.Size, cancellationToken))
         {
             return SweptWhilePublishing(written.Digest);

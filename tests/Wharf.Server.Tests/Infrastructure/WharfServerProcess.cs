@@ -7,20 +7,26 @@ namespace Wharf.Server.Tests.Infrastructure;
 
 /// <summary>
 /// The real server as a child process (<c>dotnet Wharf.Server.dll</c>), for tests that need a real socket, such as
-/// a browser. It listens on a port the OS picks on 127.0.0.1, keeps its data in a temp directory that is also its
-/// working directory (so nothing can come from the source tree), and is killed and deleted on dispose.
+/// a browser, or a real crash. It listens on a port the OS picks on 127.0.0.1, keeps its data in a temp directory that
+/// is also its working directory (so nothing can come from the source tree), and is killed and deleted on dispose.
 /// </summary>
+/// <remarks>
+/// Fault tests pass a data directory of their own (kept on dispose, so the next server can start on what a crash
+/// left) and extra environment, such as <c>WHARF_FAILPOINTS</c> and <c>Wharf__Registry__...</c> settings.
+/// </remarks>
 internal sealed partial class WharfServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
     private readonly StringBuilder _output;
+    private readonly bool _ownsDataDirectory;
 
-    private WharfServerProcess(Process process, StringBuilder output, string dataDirectory, Uri baseAddress)
+    private WharfServerProcess(Process process, StringBuilder output, string dataDirectory, bool ownsDataDirectory, Uri baseAddress)
     {
         _process = process;
         _output = output;
+        _ownsDataDirectory = ownsDataDirectory;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
     }
@@ -43,9 +49,20 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<WharfServerProcess> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>True once the process has exited (for example killed at a failpoint).</summary>
+    public bool HasExited => _process.HasExited;
+
+    public static Task<WharfServerProcess> StartAsync(CancellationToken cancellationToken = default)
+        => StartAsync(dataDirectory: null, environment: null, cancellationToken);
+
+    /// <param name="dataDirectory">An existing data directory the caller owns and deletes; null for a fresh one of the server's own.</param>
+    /// <param name="environment">Extra environment variables for the server process.</param>
+    /// <param name="cancellationToken">Cancels waiting for the start.</param>
+    public static async Task<WharfServerProcess> StartAsync(
+        string? dataDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken = default)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("wharf-test-").FullName;
+        var ownsDataDirectory = dataDirectory is null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("wharf-test-").FullName;
         var output = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -66,6 +83,10 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         void OnLine(object sender, DataReceivedEventArgs e)
@@ -112,7 +133,7 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"Wharf.Server did not start ({ex.Message}). Its output:\n{Snapshot(output)}", ex);
             }
 
-            var server = new WharfServerProcess(process, output, dataDirectory, baseAddress);
+            var server = new WharfServerProcess(process, output, dataDirectory, ownsDataDirectory, baseAddress);
             await server.WaitUntilLiveAsync(cancellationToken);
             return server;
         }
@@ -120,8 +141,33 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
         {
             Stop(process);
             process.Dispose();
-            TryDeleteDirectory(dataDirectory);
+            if (ownsDataDirectory)
+            {
+                TryDeleteDirectory(dataDirectory);
+            }
+
             throw;
+        }
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown, no flushing. Returns once the process is gone.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        Stop(_process);
+        await _process.WaitForExitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits for the process to end on its own (a failpoint that kills it).</summary>
+    public async Task WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Wharf.Server did not exit within {limit}. Its output:\n{Output}");
         }
     }
 
@@ -130,7 +176,10 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
         Stop(_process);
         await _process.WaitForExitAsync();
         _process.Dispose();
-        TryDeleteDirectory(DataDirectory);
+        if (_ownsDataDirectory)
+        {
+            TryDeleteDirectory(DataDirectory);
+        }
     }
 
     private async Task WaitUntilLiveAsync(CancellationToken cancellationToken)
