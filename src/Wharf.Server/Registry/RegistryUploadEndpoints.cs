@@ -72,14 +72,7 @@ internal static class RegistryUploadEndpoints
             return UnknownUpload(reference);
         }
 
-        var blobs = Blobs(context);
-        var length = await blobs.GetStagedLengthAsync(session.Id, cancellationToken) ?? 0;
-        if (CheckChunk(context.Request, name, session.Id, length) is { } refused)
-        {
-            return refused;
-        }
-
-        var appended = await AppendAsync(context, name, session.Id, length, cancellationToken);
+        var appended = await ReceiveChunkAsync(context, name, session.Id, cancellationToken);
         if (appended.Error is { } error)
         {
             return error;
@@ -101,15 +94,9 @@ internal static class RegistryUploadEndpoints
             return RegistryResults.Error(RegistryErrorCode.DigestInvalid, $"?digest= is required to finish an upload: {digestError}");
         }
 
-        var blobs = Blobs(context);
-        var length = await blobs.GetStagedLengthAsync(session.Id, cancellationToken) ?? 0;
-        if (CheckChunk(context.Request, name, session.Id, length) is { } refused)
-        {
-            return refused;
-        }
-
         // The last chunk may ride on the PUT; an empty body still creates the staged upload of an empty blob.
-        var appended = await AppendAsync(context, name, session.Id, length, cancellationToken);
+        var blobs = Blobs(context);
+        var appended = await ReceiveChunkAsync(context, name, session.Id, cancellationToken);
         if (appended.Error is { } error)
         {
             return error;
@@ -206,6 +193,15 @@ internal static class RegistryUploadEndpoints
         await db.SaveChangesAsync(cancellationToken);
         RegistryMetrics.UploadStarted();
         return RegistryResults.Status(StatusCodes.Status202Accepted, SessionHeaders(name, session.Id, 0));
+    }
+
+    /// <summary>Checks the request's chunk against what the upload holds and appends it (PATCH, and the PUT's last chunk).</summary>
+    private static async Task<(long Length, IResult? Error)> ReceiveChunkAsync(HttpContext context, RepositoryName name, Guid id, CancellationToken cancellationToken)
+    {
+        var length = await Blobs(context).GetStagedLengthAsync(id, cancellationToken) ?? 0;
+        return CheckChunk(context.Request, name, id, length) is { } refused
+            ? (length, refused)
+            : await AppendAsync(context, name, id, length, cancellationToken);
     }
 
     /// <summary>Checks a chunk's Content-Range against the staged length: a chunk must continue exactly where it ends.</summary>
