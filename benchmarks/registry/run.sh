@@ -3,17 +3,21 @@
 # anchor) in one run on one machine, with nginx serving the very same bytes as the physical limit for GETs.
 #
 #   benchmarks/registry/run.sh [--wharf URL [--wharf-pid PID] [--wharf-creds USER:TOKEN] [--wharf-gc-cmd CMD]]
-#                              [--wharf-start] [--runs N] [--duration S] [--quick] [--disk] [--out FILE] [--keep]
+#                              [--wharf-start] [--runs N] [--duration S] [--gc-images N] [--quick] [--disk] [--out FILE] [--keep]
 #
 #   --wharf URL        a running Wharf (base URL, e.g. http://127.0.0.1:8080); its /v2/ must answer.
 #                      Without it every Wharf column says n/a.
 #   --wharf-pid PID    its process id, for server CPU seconds (read from /proc/PID/stat)
 #   --wharf-start      build src/Wharf.Server (Release) and start it here, pinned like the others, with a
-#                      temp WHARF_DATA; sets --wharf and --wharf-pid
+#                      temp WHARF_DATA, logs at Warning (distribution runs at level error without access log),
+#                      GC grace period 0 and no GC schedule; sets --wharf, --wharf-pid and, unless given,
+#                      --wharf-gc-cmd (POST /api/v1/registry/gc, which collects synchronously)
 #   --wharf-creds      user:token for skopeo (--dest-creds), curl (-u) and wrk (Basic header) once auth is on
-#   --wharf-gc-cmd     a shell command that runs Wharf's GC to completion (online: the registry stays up)
+#   --wharf-gc-cmd     a shell command that runs Wharf's GC to completion (online: the registry stays up);
+#                      $WHARF_URL is set for it
 #   --runs N           repetitions per workload; figures are medians (default 3)
 #   --duration S       seconds per wrk run (default 5; tags/list runs use S-2, at least 2)
+#   --gc-images N      images seeded for each GC run (default 1000)
 #   --quick            1 run of 2 s, small tag counts and GC: checks the script, not the servers
 #   --disk             keep server data on disk (/tmp) instead of a tmpfs: includes fsync and disk costs
 #   --out FILE         also write the markdown report (date, machine, command, table) to FILE
@@ -35,11 +39,15 @@
 #                  each run, so every blob is uploaded; wall seconds. Limit: the same skopeo copy to a local
 #                  dir: (same client work, no server).
 #   tag PUT        curl, 8 in parallel, 500 new tags of one manifest per run; req/s.
-#   tags/list      wrk, 1 connection, at 100 / 10,000 / 100,000 tags; p50 ms. Tags are created through the
-#                  API for Wharf and for distribution up to 1,000; past that, for distribution ONLY, tag link
-#                  files are written straight into its filesystem layout (what its tag PUT would write),
-#                  because its API takes minutes for 100k. It is a baseline fixture; the served listing is
-#                  checked to hold every tag. nginx serves the same response bytes as a static file.
+#   tags/list      wrk, 1 connection, one page: GET tags/list?n=100&last=<the middle tag>, at 100 / 10,000 /
+#                  100,000 tags; p50 ms. distribution 2.8 ignores n and last and always sends every tag, so
+#                  its "page" is the whole list (what its clients get). nginx serves Wharf's page bytes (or
+#                  distribution's listing without Wharf) as a static file. Tags are created through the API
+#                  for Wharf (16 concurrent manifest PUTs of new tags onto one manifest; Wharf may use both
+#                  cores while seeding, which is not measured; the seeding time is reported) and for
+#                  distribution up to 1,000; past that, for distribution ONLY, tag link files are written
+#                  straight into its filesystem layout (what its tag PUT would write), because its API takes
+#                  minutes for 100k. The served listing is checked to hold every tag.
 #   GC             N images (unique layer + config each) pushed through the API, every other manifest
 #                  deleted, then garbage collection. distribution's `docker-registry garbage-collect` needs
 #                  the registry read-only or stopped: the run restarts it read-only, collects, restarts it
@@ -53,10 +61,10 @@ root=$(cd "$here/../.." && pwd)
 command_line="benchmarks/registry/run.sh $*"
 
 wharf_url="" wharf_pid="" wharf_creds="" wharf_gc_cmd="" wharf_start=0
-runs=3 duration=5 quick=0 out="" keep=0 disk=0
+runs=3 duration=5 quick=0 out="" keep=0 disk=0 gc_images_set=""
 blob_sizes=(1 10 100)
 tag_counts=(100 10000 100000)
-gc_images=300
+gc_images=1000
 push_mib=64
 tag_puts=500
 server_cpu=0 load_cpu=1
@@ -70,6 +78,7 @@ while [[ $# -gt 0 ]]; do
     --wharf-start) wharf_start=1; shift ;;
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
+    --gc-images) gc_images_set=$2; shift 2 ;;
     --quick) quick=1; shift ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
@@ -82,6 +91,7 @@ if ((quick)); then
   runs=1 duration=2 gc_images=40 push_mib=8 tag_puts=100
   tag_counts=(100 2000)
 fi
+[[ -n $gc_images_set ]] && gc_images=$gc_images_set
 list_duration=$((duration > 3 ? duration - 2 : 2))
 
 for tool in docker-registry nginx wrk skopeo umoci curl jq taskset openssl sha256sum; do
@@ -214,11 +224,15 @@ if ((wharf_start)); then
   dotnet build "$root/src/Wharf.Server" -c Release -nologo -v quiet -clp:ErrorsOnly -o "$work/wharf-bin" >&2
   wharf_port=$(free_port)
   wharf_url=http://127.0.0.1:$wharf_port
+  # Same footing as distribution (log level error, no access log): no per-request log lines. GC collects
+  # everything unreferenced at once (grace period 0), only when the run asks (no schedule).
   WHARF_DATA=$work/wharf-data taskset -c "$server_cpu" dotnet "$work/wharf-bin/Wharf.Server.dll" --urls "$wharf_url" \
-    >"$work/wharf.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning --Wharf:Registry:GarbageCollectionGracePeriod=00:00:00 \
+    --Wharf:Registry:GarbageCollectionInterval=00:00:00 >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   started+=("$wharf_pid")
   wait_http "$wharf_url/healthz/ready"
+  [[ -n $wharf_gc_cmd ]] || wharf_gc_cmd='curl -fsS -X POST "$WHARF_URL/api/v1/registry/gc"'
 fi
 if [[ -n $wharf_url ]]; then
   code=$(curl -s -o /dev/null -w '%{http_code}' ${wharf_creds:+-u "$wharf_creds"} "$wharf_url/v2/" || true)
@@ -292,9 +306,9 @@ push_image() { # target layout-tag repo tag
 }
 
 # Tags t000001.. on a repository that already holds the busybox image (so the manifest's blobs are there).
-put_tags() { # target repo first count
+put_tags() { # target repo first count [parallel]
   local last=$(($3 + $4 - 1))
-  taskset -c "$load_cpu" curl -s --no-progress-meter -o /dev/null -w '%{http_code}\n' --parallel --parallel-max 8 \
+  taskset -c "$load_cpu" curl -s --no-progress-meter -o /dev/null -w '%{http_code}\n' --parallel --parallel-max "${5:-8}" \
     -X PUT -H "Content-Type: $oci_manifest" --data-binary "@$manifest_file" $(curl_auth "$1") \
     "${base[$1]}/v2/$2/manifests/t[$(printf '%06d' "$3")-$(printf '%06d' "$last")]" | sort | uniq -c |
     awk '$2 !~ /^2/ { bad += $1 } END { exit bad > 0 }' || { echo "run.sh: tag PUTs to $1 failed" >&2; return 1; }
@@ -320,9 +334,21 @@ dist_write_tags() { # repo first count
     }' "$dist_root/storage/docker/registry/v2/repositories/$1/_manifests/tags" "$busybox_digest" "$2" "$3"
 }
 
-tag_count_served() { # target repo
-  curl -fsS $(curl_auth "$1") "${base[$1]}/v2/$2/tags/list" | jq '.tags | length'
+tag_count_served() { # target repo: follows Link headers (Wharf pages at Wharf:Registry:MaxPageSize)
+  local url="${base[$1]}/v2/$2/tags/list" total=0 link
+  while [[ -n $url ]]; do
+    total=$((total + $(curl -fsS -D "$work/list-headers" $(curl_auth "$1") "$url" | jq '.tags | length')))
+    link=$(tr -d '\r' <"$work/list-headers" | awk 'tolower($1) == "link:" { print $2 }' | sed 's/^<//; s/>;*$//')
+    url=${link:+${base[$1]}$link}
+  done
+  echo "$total"
 }
+
+# The tags/list page every target is asked for: 100 tags after the middle one (distribution ignores both).
+page_query() { # tag count
+  echo "n=100&last=t$(printf '%06d' $(($1 / 2)))"
+}
+declare -A seed_seconds
 
 for t in "${targets[@]}"; do
   log "seeding $t: images, blobs"
@@ -335,11 +361,17 @@ for t in "${targets[@]}"; do
     log "seeding $t: $n tags"
     push_image "$t" busybox "bench/tags-$n" t000000
     if ((n > 1)); then
+      seed_start=$(date +%s.%N)
       if [[ $t == distribution ]] && ((n > 1000)); then
         dist_write_tags "bench/tags-$n" 1 $((n - 1))
       else
-        put_tags "$t" "bench/tags-$n" 1 $((n - 1))
+        # Seeding is not measured: let the server use both cores meanwhile (every thread, then back to one).
+        [[ -n ${pid[$t]:-} ]] && taskset -a -p -c 0,1 "${pid[$t]}" >/dev/null 2>&1 || true
+        put_tags "$t" "bench/tags-$n" 1 $((n - 1)) 16
+        [[ -n ${pid[$t]:-} ]] && taskset -a -p -c "$server_cpu" "${pid[$t]}" >/dev/null 2>&1 || true
       fi
+      seed_seconds[$t|$n]=$(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+      log "  $t: $((n - 1)) tags in ${seed_seconds[$t|$n]} s"
     fi
     served=$(tag_count_served "$t" "bench/tags-$n")
     [[ $served == "$n" ]] || { echo "run.sh: $t lists $served tags for bench/tags-$n, expected $n" >&2; exit 1; }
@@ -352,9 +384,10 @@ nginx_port=$(free_port)
 ng=$work/nginx
 mkdir -p "$ng/static/v2/bench/busybox/manifests" "$ng/tmp"
 cp "$manifest_file" "$ng/static/v2/bench/busybox/manifests/1"
+page_source=${targets[0]} # Wharf when present: its page is the page; distribution always sends everything
 for n in "${tag_counts[@]}"; do
   mkdir -p "$ng/static/v2/bench/tags-$n/tags"
-  curl -fsS "${base[distribution]}/v2/bench/tags-$n/tags/list" >"$ng/static/v2/bench/tags-$n/tags/list"
+  curl -fsS "${base[$page_source]}/v2/bench/tags-$n/tags/list?$(page_query "$n")" >"$ng/static/v2/bench/tags-$n/tags/list"
 done
 # user root: as root, nginx's worker would otherwise run as nobody and could not read the 0700 temp dir
 # or distribution's files (ignored with a warning when not root).
@@ -424,6 +457,14 @@ wrk_run() { # target path connections seconds [accept]
 }
 
 get_targets=("${targets[@]}" nginx)
+# Warm-up, not recorded: .NET compiles hot methods again with full optimization after their first calls, and
+# every server fills its caches; the first run should not pay for that.
+log "warm-up"
+for t in "${get_targets[@]}"; do
+  wrk_run "$t" /v2/bench/busybox/manifests/1 16 3 "$accept"
+  wrk_run "$t" "/v2/bench/blobs/blobs/$(cat "$work/blobs/1.digest")" 4 2
+  wrk_run "$t" "/v2/bench/tags-${tag_counts[0]}/tags/list?$(page_query "${tag_counts[0]}")" 1 1
+done
 for ((run = 1; run <= runs; run++)); do
   log "run $run/$runs: manifest GET"
   for t in "${get_targets[@]}"; do
@@ -443,7 +484,7 @@ for ((run = 1; run <= runs; run++)); do
   log "run $run/$runs: tags/list ${tag_counts[*]}"
   for n in "${tag_counts[@]}"; do
     for t in "${get_targets[@]}"; do
-      wrk_run "$t" "/v2/bench/tags-$n/tags/list" 1 "$list_duration"
+      wrk_run "$t" "/v2/bench/tags-$n/tags/list?$(page_query "$n")" 1 "$list_duration"
       record "tags-$n" "$t" "$w_p50_ms" "$w_cpu"
     done
   done
@@ -579,12 +620,13 @@ for ((run = 1; run <= runs; run++)); do
     else
       before=$(cpu_ticks "${pid[$t]:-}")
       start=$(date +%s.%N)
-      bash -c "$wharf_gc_cmd" >"$work/gc-wharf-$run.log" 2>&1
+      WHARF_URL=${base[$t]} bash -c "$wharf_gc_cmd" >"$work/gc-wharf-$run.log" 2>&1
       end=$(date +%s.%N)
       after=$(cpu_ticks "${pid[$t]:-}")
       gc_wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
       gc_cpu=$(ticks_to_s $((after - before)))
-      swept="?"
+      # Wharf's GC endpoint answers with its report: blobs swept, as distribution's log counts them.
+      swept=$(jq -r '.blobs // .blobsDeleted // "?"' "$work/gc-wharf-$run.log" 2>/dev/null || echo "?")
     fi
     window_end=$(date +%s.%N)
     sleep 1
@@ -617,7 +659,7 @@ describe() { # row -> "label|unit"
     push-busybox) echo "push busybox image (skopeo, $(awk -v b="$(image_bytes busybox)" 'BEGIN { printf "%.1f", b / 1048576 }') MiB)|s ↓" ;;
     push-random) echo "push random image (skopeo, $random_mib_total MiB)|s ↓" ;;
     tag-put) echo "manifest PUT new tag, 8 parallel (curl)|req/s ↑" ;;
-    tags-*) echo "tags/list at ${1#tags-} tags, p50|ms ↓" ;;
+    tags-*) echo "tags/list page (n=100, from the middle) at ${1#tags-} tags, p50|ms ↓" ;;
     gc-wall) echo "GC wall time, $gc_images images, half deleted|s ↓" ;;
     gc-window) echo "GC maintenance window (distribution: restart ro, GC, restart rw)|s ↓" ;;
     gc-failed) echo "failed pulls of a kept image during the GC window|count ↓" ;;
@@ -651,6 +693,17 @@ cat "$report"
 echo
 echo "Medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu; data on $( ((on_tmpfs)) && echo tmpfs || echo disk)."
 echo "Server CPU s: utime+stime of the server process during that workload (GC: the garbage-collect process for distribution)."
+seeding_note() {
+  local t n parts=()
+  for t in "${targets[@]}"; do
+    for n in "${tag_counts[@]}"; do
+      [[ -n ${seed_seconds[$t|$n]:-} ]] && parts+=("$t $((n - 1)) tags ${seed_seconds[$t|$n]} s")
+    done
+  done
+  echo "Tag seeding (not measured above; distribution past 1,000 tags written into its filesystem): $(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')."
+  echo "tags/list: distribution 2.8 ignores n and last and sends all tags; Wharf sends the 100-tag page."
+}
+seeding_note
 
 if [[ -n $out ]]; then
   {
@@ -663,6 +716,8 @@ if [[ -n $out ]]; then
     echo "- medians of $runs run(s); wrk $duration s per GET run ($list_duration s for tags/list); servers on core $server_cpu, clients on core $load_cpu; server data on $( ((on_tmpfs)) && echo tmpfs || echo disk)"
     echo
     cat "$report"
+    echo
+    seeding_note
   } >"$out"
   log "report written to $out"
 fi

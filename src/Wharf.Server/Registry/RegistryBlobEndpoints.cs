@@ -14,15 +14,13 @@ internal static class RegistryBlobEndpoints
             return RegistryResults.Error(RegistryErrorCode.DigestInvalid, digestError);
         }
 
+        // One query answers the common case; only a miss asks which of repository or blob is unknown.
         var store = context.RequestServices.GetRequiredService<RegistryStore>();
-        if (await store.FindRepositoryAsync(name.Value, cancellationToken) is not { } repository)
+        if (await store.FindReadableBlobSizeAsync(name.Value, digest.ToString(), cancellationToken) is null)
         {
-            return RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known");
-        }
-
-        if (await store.FindLinkedBlobSizeAsync(repository.Id, digest, cancellationToken) is null)
-        {
-            return RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}");
+            return await store.FindRepositoryAsync(name.Value, cancellationToken) is null
+                ? RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known")
+                : RegistryResults.Error(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in {name}");
         }
 
         var blobs = context.RequestServices.GetRequiredService<IBlobStore>();

@@ -14,6 +14,7 @@ internal static class RegistryExtensions
         services.AddScoped<RegistryStore>();
         services.AddScoped<RegistryBrowser>();
         services.AddSingleton<BlobLocks>();
+        services.AddSingleton<RegistryManifestCache>();
         services.AddSingleton<RegistryGarbageCollector>();
         services.AddSingleton<RegistryFsck>();
         services.AddHostedService<GarbageCollectionService>();

@@ -14,20 +14,29 @@ internal static class RegistryManifestEndpoints
             return invalid;
         }
 
+        // One query answers the common case; only a miss asks which of repository or manifest is unknown.
         var store = context.RequestServices.GetRequiredService<RegistryStore>();
-        if (await store.FindRepositoryAsync(name.Value, cancellationToken) is not { } repository)
+        var isDigest = reference.Contains(':', StringComparison.Ordinal);
+        if (await store.FindManifestHeadAsync(name.Value, reference, isDigest, cancellationToken) is not { } manifest)
         {
-            return RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known");
+            return await ManifestUnknownAsync(store, name, reference, cancellationToken);
         }
 
-        var isDigest = reference.Contains(':', StringComparison.Ordinal);
-        if (await store.FindManifestAsync(repository.Id, reference, isDigest, cancellationToken) is not { } manifest)
+        var cache = context.RequestServices.GetRequiredService<RegistryManifestCache>();
+        if (!cache.TryGet(manifest.Digest, out var content))
         {
-            return RegistryResults.Error(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in {name}");
+            if (await store.FindManifestContentAsync(manifest.Id, cancellationToken) is not { } stored)
+            {
+                // Deleted between the two queries: the same answer a later request would get.
+                return await ManifestUnknownAsync(store, name, reference, cancellationToken);
+            }
+
+            content = stored;
+            cache.Add(manifest.Digest, content);
         }
 
         context.Response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest;
-        return TypedResults.Bytes(manifest.Content, manifest.MediaType, entityTag: new EntityTagHeaderValue($"\"{manifest.Digest}\""));
+        return TypedResults.Bytes(content, manifest.MediaType, entityTag: new EntityTagHeaderValue($"\"{manifest.Digest}\""));
     }
 
     public static async Task<IResult> PutAsync(HttpContext context, RepositoryName name, string reference, CancellationToken cancellationToken)
@@ -115,6 +124,11 @@ internal static class RegistryManifestEndpoints
             _ => RegistryResults.Error(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in {name}"),
         };
     }
+
+    private static async Task<IResult> ManifestUnknownAsync(RegistryStore store, RepositoryName name, string reference, CancellationToken cancellationToken)
+        => await store.FindRepositoryAsync(name.Value, cancellationToken) is null
+            ? RegistryResults.Error(RegistryErrorCode.NameUnknown, $"repository {name} is not known")
+            : RegistryResults.Error(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in {name}");
 
     private static (Digest? Digest, IResult? Error) ParseReference(string reference)
     {

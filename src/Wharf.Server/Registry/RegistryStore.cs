@@ -14,7 +14,7 @@ namespace Wharf.Server.Registry;
 /// once) are single <c>INSERT ... ON CONFLICT</c> statements, which SQLite and PostgreSQL both understand, so a
 /// losing racer neither fails nor aborts its transaction.
 /// </summary>
-internal sealed class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLocks locks, TimeProvider time)
+internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs, BlobLocks locks, TimeProvider time)
 {
     public Task<RegistryRepository?> FindRepositoryAsync(string name, CancellationToken cancellationToken = default)
         => db.RegistryRepositories.AsNoTracking().FirstOrDefaultAsync(r => r.Name == name, cancellationToken);

@@ -236,6 +236,45 @@ public abstract class WharfRegistryPolicyTests(HttpClient http) : Oci11Conforman
     }
 
     [Fact]
+    public async Task ManifestGet_BytesAlreadyServedElsewhere_StillNeedsTheManifestInThisRepository()
+    {
+        // Wharf keeps manifest bytes in memory by digest after a first GET; whether a repository may serve them
+        // must still come from its own manifests, before and after a delete.
+        var holder = NewRepository("policy");
+        var other = NewRepository("policy");
+        var image = TestImages.Create("image");
+        await Registry.PushImageAsync(holder, image);
+        await Registry.PushImageAsync(other, TestImages.Create("no-layers"));
+        RegistryAssert.Body(image.Root.Content, await Registry.GetManifestAsync(holder, image.Root.Digest), "first GET");
+
+        RegistryAssert.Error(await Registry.GetManifestAsync(other, image.Root.Digest), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        RegistryAssert.Error(await Registry.GetManifestAsync(NewRepository("policy"), image.Root.Digest), HttpStatusCode.NotFound, "NAME_UNKNOWN");
+
+        RegistryAssert.Status(HttpStatusCode.Accepted, await Registry.DeleteManifestAsync(holder, image.Root.Digest), "delete");
+        RegistryAssert.Error(await Registry.GetManifestAsync(holder, image.Root.Digest), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        foreach (var (tag, _) in image.Tags)
+        {
+            RegistryAssert.Error(await Registry.GetManifestAsync(holder, tag), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        }
+
+        await Registry.PushManifestAsync(holder, "again", image.Root);
+        RegistryAssert.Body(image.Root.Content, await Registry.GetManifestAsync(holder, "again"), "re-pushed");
+    }
+
+    [Fact]
+    public async Task BlobGet_LinkedElsewhereOnly_Returns404BlobUnknown()
+    {
+        var holder = NewRepository("policy");
+        var other = NewRepository("policy");
+        var image = await PushBystanderAsync(holder);
+        await Registry.PushBlobAsync(other, new TestBlob(OciMediaTypes.OctetStream, TestBytes.Create("policy/other-blob", 64)));
+
+        RegistryAssert.Error(await Registry.GetBlobAsync(other, image.Blobs[0].Digest), HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        RegistryAssert.Error(await Registry.GetBlobAsync(NewRepository("policy"), image.Blobs[0].Digest), HttpStatusCode.NotFound, "NAME_UNKNOWN");
+        RegistryAssert.Body(image.Blobs[0].Content, await Registry.GetBlobAsync(holder, image.Blobs[0].Digest), "holder");
+    }
+
+    [Fact]
     public async Task UnknownRouteUnderV2_Returns404WithErrorBody()
     {
         var response = await Registry.GetAsync($"/v2/{NewRepository("policy")}/not-a-resource/x");
