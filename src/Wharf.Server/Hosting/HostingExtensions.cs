@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Prometheus;
@@ -19,6 +20,19 @@ internal static class HostingExtensions
 
     public static WebApplicationBuilder AddWharfHosting(this WebApplicationBuilder builder)
     {
+        // Quiet framework defaults, as the ASP.NET templates ship them in appsettings.json: without them Kestrel and
+        // routing log two lines per request, which costs throughput and drowns Wharf's own messages. Inserted
+        // first, so every real configuration source (appsettings, environment, command line) still overrides them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            },
+        });
+
         // WHARF_DATA is the documented way to pick the data directory; configuration keys still win.
         var dataFromEnvironment = Environment.GetEnvironmentVariable("WHARF_DATA");
         if (!string.IsNullOrWhiteSpace(dataFromEnvironment) && builder.Configuration["Wharf:DataDirectory"] is null)
