@@ -154,12 +154,6 @@ internal sealed class TokenService(WharfDbContext db, TimeProvider time, IOption
             return null;
         }
 
-        var roles = await (
-            from m in db.ProjectMembers
-            join p in db.Projects on m.ProjectId equals p.Id
-            where m.UserId == userId
-            select new { p.Id, p.Name, m.Role }).ToListAsync(cancellationToken);
-
         if (user.IsAdmin)
         {
             // An administrator is owner of every project, so the role side of the intersection is Owner everywhere.
@@ -176,6 +170,11 @@ internal sealed class TokenService(WharfDbContext db, TimeProvider time, IOption
             return new AuthPrincipal(PrincipalKind.User, user.Id, user.Username, true, token.Id, projects, every & ProjectRoles.Owner);
         }
 
+        var roles = await (
+            from m in db.ProjectMembers
+            join p in db.Projects on m.ProjectId equals p.Id
+            where m.UserId == userId
+            select new { p.Id, p.Name, m.Role }).ToListAsync(cancellationToken);
         var access = Intersect(roles.Select(r => (r.Id, r.Name, r.Role)), token);
         return new AuthPrincipal(PrincipalKind.User, user.Id, user.Username, false, token?.Id, access, Scope.None);
     }
