@@ -12,7 +12,7 @@ namespace Wharf.Server.Auth;
 /// earlier), before Kestrel accepts requests. Later starts find a user and do nothing.
 /// </summary>
 internal sealed class AuthBootstrapService(
-    IServiceScopeFactory scopes, IOptions<WharfOptions> wharf, IOptions<AuthOptions> options, ILogger<AuthBootstrapService> logger)
+    IServiceScopeFactory scopes, AuditLog audit, IOptions<WharfOptions> wharf, IOptions<AuthOptions> options, ILogger<AuthBootstrapService> logger)
     : IHostedLifecycleService
 {
     public const string AdminUsername = "admin";
@@ -53,6 +53,7 @@ internal sealed class AuthBootstrapService(
         await WriteSecretFileAsync(path, token.Secret, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
+        await audit.RecordAsync(null, "system", "bootstrap.admin", $"user:{AdminUsername} token:{token.Id}", "created", cancellationToken);
         Log.BootstrapAdminCreated(logger, path);
         // Straight to the console rather than through ILogger: log pipelines ship to files and collectors, and the
         // secret must appear exactly once, on the operator's terminal.

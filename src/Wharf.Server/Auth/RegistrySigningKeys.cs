@@ -15,7 +15,9 @@ namespace Wharf.Server.Auth;
 internal sealed class RegistrySigningKeys(IOptions<WharfOptions> wharf, ILogger<RegistrySigningKeys> logger) : IDisposable
 {
     private const string FilePrefix = "registry-signing-";
-    private readonly Lazy<IReadOnlyList<SigningKey>> keys = new(() => Load(wharf.Value.DataDirectoryFullPath, logger));
+    // PublicationOnly: a failure (disk full while generating) is retried on the next request instead of being cached
+    // for the life of the process; a lost race at most leaves an extra, unused key file.
+    private readonly Lazy<IReadOnlyList<SigningKey>> keys = new(() => Load(wharf.Value.DataDirectoryFullPath, logger), LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>The key new tokens are signed with.</summary>
     public SigningKey Current => keys.Value[0];

@@ -34,6 +34,9 @@ public sealed class AuthEndpointsTests : IDisposable
         var whoami = await WhoAmIAsync(client, new AuthenticationHeaderValue("Bearer", secret));
         Assert.Equal(("user", "admin", true), (whoami.Kind, whoami.Name, whoami.IsAdmin));
         Assert.Equal(Scopes.Names(Scopes.All), whoami.EveryProject);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var entry = await scope.ServiceProvider.GetRequiredService<WharfDbContext>().AuditLog.SingleAsync(a => a.Action == "bootstrap.admin");
+        Assert.DoesNotContain(secret, entry.Target, StringComparison.Ordinal);
     }
 
     [Fact]
