@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Wharf.Client.Auth;
 using Wharf.Client.Registry;
 
 namespace Wharf.Client;
@@ -12,4 +13,6 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(TagPage))]
 [JsonSerializable(typeof(GarbageCollectionResult))]
 [JsonSerializable(typeof(RegistryCheckReport))]
+[JsonSerializable(typeof(RegistryTokenResponse))]
+[JsonSerializable(typeof(WhoAmI))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Wharf.Server.Auth;
 using Wharf.Server.Events;
 using Wharf.Server.Registry;
 
@@ -44,6 +45,20 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<RegistryUpload> RegistryUploads => Set<RegistryUpload>();
 
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
+
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
+
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+
+    public DbSet<AccessTokenGrant> AccessTokenGrants => Set<AccessTokenGrant>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
     /// provider's default already does (SQLite's BINARY).
@@ -60,6 +75,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new OutboxEventConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxDeliveryConfiguration());
         modelBuilder.ApplyRegistryModel(OrdinalCollation);
+        modelBuilder.ApplyAuthModel();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Wharf.Server.Auth;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
 using Wharf.Server.Registry;
@@ -80,6 +81,7 @@ public sealed class WharfServer
         builder.Services.AddWharfStorage();
         builder.Services.AddWharfEvents();
         builder.Services.AddWharfRegistry();
+        builder.Services.AddWharfAuth();
         builder.Services.AddWharfUi();
 
         var app = builder.Build();
@@ -89,6 +91,7 @@ public sealed class WharfServer
         app.MapWharfStatus();
         app.MapWharfRegistry();
         app.MapWharfRegistryApi();
+        app.MapWharfAuth();
         app.MapWharfUi();
         return app;
     }
