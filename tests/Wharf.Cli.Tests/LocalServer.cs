@@ -17,25 +17,45 @@ internal sealed class LocalServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         Address = address;
+        Http = new HttpClient { BaseAddress = address };
     }
 
     public string DataDirectory { get; }
 
     public Uri Address { get; }
 
-    public static async Task<LocalServer> StartAsync()
+    /// <summary>For putting test content in through the server's own endpoints (e.g. <c>/v2/</c>).</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a server; <paramref name="settings"/> are extra command-line settings such as <c>--Wharf:X=y</c>.</summary>
+    public static async Task<LocalServer> StartAsync(params string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), $"wharf-cli-{Guid.NewGuid():N}");
-        var app = WharfServer.Build(["--urls=http://127.0.0.1:0", $"--Wharf:DataDirectory={data}"]);
+        var app = WharfServer.Build(["--urls=http://127.0.0.1:0", $"--Wharf:DataDirectory={data}", .. settings]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new LocalServer(app, data, new Uri(address));
     }
 
+    /// <summary>
+    /// A server for the registry verbs: garbage collection sweeps at once (no grace period) and not on a schedule,
+    /// so a test decides what a collection finds.
+    /// </summary>
+    public static Task<LocalServer> StartForRegistryAsync()
+        => StartAsync("--Wharf:Registry:GarbageCollectionGracePeriod=00:00:00", "--Wharf:Registry:GarbageCollectionInterval=00:00:00");
+
+    /// <summary>Runs <c>wharf</c> against this server.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+        => CliRun.RunAsync([.. args, "--server", Address.ToString()]);
+
     public async ValueTask DisposeAsync()
     {
+        Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 }

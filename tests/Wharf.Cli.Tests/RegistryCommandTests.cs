@@ -10,7 +10,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Ls_TextFormat_PrintsAlignedTableOfRepositories()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v1", "v2");
         await RegistryPush.ImageAsync(server.Http, "nlp/tokenizers/bpe", "b", "latest");
 
@@ -37,7 +37,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Ls_JsonFormat_PrintsOnlyJsonWithEveryRepository()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         foreach (var name in new[] { "p/c", "p/a", "p/b" })
         {
             await RegistryPush.ImageAsync(server.Http, name, name, "v1");
@@ -57,7 +57,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Ls_Limit_StopsEarlyAndSaysWhereToContinue()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         foreach (var name in new[] { "p/a", "p/b", "p/c" })
         {
             await RegistryPush.ImageAsync(server.Http, name, name, "v1");
@@ -78,7 +78,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Ls_EmptyRegistry_SaysSo()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
 
         var (exit, stdout, _) = await server.RunAsync("registry", "ls");
 
@@ -101,7 +101,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Tags_TextFormat_ShowsTagsWithShortDigestTypeAndSize()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         var (digest, _) = await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v2", "v1");
 
         var (exit, stdout, _) = await server.RunAsync("registry", "tags", "vision/resnet");
@@ -120,7 +120,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Tags_JsonFormat_PrintsOnlyJsonWithFullDigests()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         var (digest, _) = await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v1");
 
         var (exit, stdout, stderr) = await server.RunAsync("registry", "tags", "vision/resnet", "--format", "json");
@@ -136,7 +136,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Tags_UnknownRepository_ExitsServerErrorWithItsMessage()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
 
         var (exit, stdout, stderr) = await server.RunAsync("registry", "tags", "nobody/nothing", "--format", "json");
 
@@ -148,7 +148,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Rm_Tag_DeletesTheTagAndKeepsTheManifest()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v1", "stable");
         var client = new WharfClient(server.Http);
 
@@ -165,7 +165,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Rm_DigestJson_DeletesTheManifestWithItsTags()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         var (digest, _) = await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v1", "stable");
         var client = new WharfClient(server.Http);
 
@@ -187,7 +187,7 @@ public sealed class RegistryCommandTests
     [InlineData("Vision/ResNet:v1", "repository name 'Vision/ResNet' is invalid")]
     public async Task Rm_NothingThere_ExitsServerErrorWithItsMessage(string reference, string message)
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         await RegistryPush.ImageAsync(server.Http, "vision/resnet", "a", "v1");
 
         var (exit, stdout, stderr) = await server.RunAsync("registry", "rm", reference);
@@ -216,7 +216,7 @@ public sealed class RegistryCommandTests
     [Fact]
     public async Task Gc_AfterManifestDeleted_ReportsBlobsAndBytesSwept()
     {
-        await using var server = await RegistryCliServer.StartAsync();
+        await using var server = await LocalServer.StartForRegistryAsync();
         var (digest, blobBytes) = await RegistryPush.ImageAsync(server.Http, "vision/resnet", "gone", "v1");
         await RegistryPush.ImageAsync(server.Http, "vision/resnet", "kept", "v2");
         Assert.Equal(0, (await server.RunAsync("registry", "rm", $"vision/resnet@{digest}")).ExitCode);

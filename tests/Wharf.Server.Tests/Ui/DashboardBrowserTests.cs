@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Wharf.Client;
-using Wharf.Server.Tests.Infrastructure;
 using Wharf.Server.Ui.Layout;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -13,38 +12,8 @@ namespace Wharf.Server.Tests.Ui;
 /// The UI in real Chromium against the real server process: what a person sees and clicks. Each test starts its
 /// own server (own data directory) and browser. Screenshots go to TestResults/ui under the test output directory.
 /// </summary>
-public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : BrowserTest(output)
 {
-    private WharfServerProcess? _server;
-    private HeadlessChromium? _chromium;
-
-    private WharfServerProcess Server => _server ?? throw new InvalidOperationException("not initialized");
-
-    private IBrowser Browser => (_chromium ?? throw new InvalidOperationException("not initialized")).Browser;
-
-    public async Task InitializeAsync()
-    {
-        // The browser first: when Chromium is missing, that is the failure to report, before any server starts.
-        _chromium = await HeadlessChromium.LaunchAsync();
-        _server = await WharfServerProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            // The server's own log goes with the test's output, so a failure can be read without rerunning it.
-            output.WriteLine("--- Wharf.Server output ---");
-            output.WriteLine(_server.Output);
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Dashboard_FreshServer_ShowsTheStatusTheApiReports()
     {
@@ -145,7 +114,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
     {
         var path = Path.Combine(AppContext.BaseDirectory, "TestResults", "ui", fileName);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
+        Output.WriteLine($"screenshot: {path}");
     }
 
     [GeneratedRegex(@"\bactive\b")]

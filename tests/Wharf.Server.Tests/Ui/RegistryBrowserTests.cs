@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Wharf.Server.Tests.Infrastructure;
 using Wharf.Server.Tests.Registry.Conformance;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -10,36 +9,8 @@ namespace Wharf.Server.Tests.Ui;
 /// The registry browser in real Chromium against the real server process: pushed content found by clicking from the
 /// list to a repository to a manifest, and its pull command copied. Screenshots go to TestResults/ui.
 /// </summary>
-public sealed class RegistryBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RegistryBrowserTests(ITestOutputHelper output) : BrowserTest(output)
 {
-    private WharfServerProcess? _server;
-    private HeadlessChromium? _chromium;
-
-    private WharfServerProcess Server => _server ?? throw new InvalidOperationException("not initialized");
-
-    private IBrowser Browser => (_chromium ?? throw new InvalidOperationException("not initialized")).Browser;
-
-    public async Task InitializeAsync()
-    {
-        _chromium = await HeadlessChromium.LaunchAsync();
-        _server = await WharfServerProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            output.WriteLine("--- Wharf.Server output ---");
-            output.WriteLine(_server.Output);
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Browse_ListToRepositoryToManifest_ShowsPullCommandThatCopies()
     {
@@ -101,6 +72,6 @@ public sealed class RegistryBrowserTests(ITestOutputHelper output) : IAsyncLifet
     {
         var path = Path.Combine(AppContext.BaseDirectory, "TestResults", "ui", fileName);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
+        Output.WriteLine($"screenshot: {path}");
     }
 }
