@@ -1,10 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Wharf.Client.Registry;
 using Wharf.Oci;
-using Wharf.Server.Data;
 
 namespace Wharf.Server.Registry;
 
@@ -29,34 +27,18 @@ internal static class RegistryApiEndpoints
     }
 
     internal static async Task<Results<Ok<RepositoryPage>, ProblemHttpResult>> ListRepositoriesAsync(
-        WharfDbContext db, string? last, int? n, CancellationToken cancellationToken)
+        RegistryBrowser browser, string? last, int? n, CancellationToken cancellationToken)
     {
         if (n is < 1 or > 1000)
         {
             return TypedResults.Problem(detail: "n must be between 1 and 1000", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var count = n ?? 100;
-        var query = db.RegistryRepositories.AsQueryable();
-        if (!string.IsNullOrEmpty(last))
-        {
-            query = query.Where(r => string.Compare(r.Name, last) > 0);
-        }
-
-        var rows = await query.OrderBy(r => r.Name).Take(count + 1)
-            .Select(r => new RepositorySummary(
-                r.Name,
-                r.Project,
-                db.RegistryTags.Count(t => t.RepositoryId == r.Id),
-                db.RegistryManifests.Count(m => m.RepositoryId == r.Id),
-                r.CreatedAt))
-            .ToListAsync(cancellationToken);
-        var next = rows.Count > count ? rows[count - 1].Name : null;
-        return TypedResults.Ok(new RepositoryPage(rows.Take(count).ToList(), next));
+        return TypedResults.Ok(await browser.ListRepositoriesAsync(filter: null, last, n ?? 100, cancellationToken));
     }
 
     internal static async Task<Results<Ok<TagPage>, ProblemHttpResult>> ListTagsAsync(
-        WharfDbContext db, string? repository, string? last, int? n, CancellationToken cancellationToken)
+        RegistryBrowser browser, string? repository, string? last, int? n, CancellationToken cancellationToken)
     {
         if (!RepositoryName.TryParse(repository, out var name, out var error))
         {
@@ -68,28 +50,12 @@ internal static class RegistryApiEndpoints
             return TypedResults.Problem(detail: "n must be between 1 and 1000", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var repo = await db.RegistryRepositories.AsNoTracking().FirstOrDefaultAsync(r => r.Name == name.Value, cancellationToken);
-        if (repo is null)
+        if (await browser.FindRepositoryAsync(name.Value, cancellationToken) is null)
         {
             return TypedResults.Problem(detail: $"repository {name} does not exist", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var count = n ?? 100;
-        var query = db.RegistryTags.Where(t => t.RepositoryId == repo.Id);
-        if (!string.IsNullOrEmpty(last))
-        {
-            query = query.Where(t => string.Compare(t.Name, last) > 0);
-        }
-
-        var rows = await (
-            from tag in query
-            join manifest in db.RegistryManifests on tag.ManifestId equals manifest.Id
-            orderby tag.Name
-            select new TagSummary(tag.Name, manifest.Digest, manifest.MediaType, manifest.ArtifactType, manifest.Size, tag.UpdatedAt))
-            .Take(count + 1)
-            .ToListAsync(cancellationToken);
-        var next = rows.Count > count ? rows[count - 1].Name : null;
-        return TypedResults.Ok(new TagPage(name.Value, rows.Take(count).ToList(), next));
+        return TypedResults.Ok(await browser.ListTagsAsync(name.Value, last, n ?? 100, cancellationToken));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteReferenceAsync(
