@@ -13,4 +13,6 @@ internal sealed class SqliteWharfDbContext(DbContextOptions<SqliteWharfDbContext
         // UTC ticks in an INTEGER compare and order correctly whatever offset a value was written with.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
+
+    public override object ToStoreTime(DateTimeOffset value) => value.UtcTicks;
 }

@@ -65,6 +65,12 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
     /// </summary>
     protected virtual string? OrdinalCollation => null;
 
+    /// <summary>
+    /// A time as this provider stores it, for parameters of raw SQL, which bypass EF's value converters: PostgreSQL
+    /// takes the <see cref="DateTimeOffset"/> (timestamptz); SQLite keeps UTC ticks (<see cref="UtcTicksConverter"/>).
+    /// </summary>
+    public virtual object ToStoreTime(DateTimeOffset value) => value;
+
     /// <summary>Set when saved events wait for a commit; the outbox interceptor wakes the dispatcher then.</summary>
     internal bool EventsAwaitingCommit { get; set; }
 

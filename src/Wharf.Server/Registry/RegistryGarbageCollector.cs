@@ -108,10 +108,9 @@ internal sealed class RegistryGarbageCollector(
             var deleted = 0;
             foreach (var repositoryId in await RepositoriesAsync(cancellationToken))
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await RegistryStore.LockRepositoryAsync(db, repositoryId, cancellationToken);
-                deleted += await db.Database.ExecuteSqlRawAsync(
+                deleted += await DeleteInRepositoryAsync(
+                    repositoryId,
+                    cutoff,
                     """
                     DELETE FROM registry_manifests
                     WHERE repository_id = {0} AND created_at < {1}
@@ -127,9 +126,7 @@ internal sealed class RegistryGarbageCollector(
                         WHERE subject.repository_id = registry_manifests.repository_id
                           AND subject.digest = registry_manifests.subject_digest))
                     """,
-                    [repositoryId, TimeValue(db, cutoff)],
                     cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
             }
 
             total += deleted;
@@ -147,10 +144,9 @@ internal sealed class RegistryGarbageCollector(
         var total = 0;
         foreach (var repositoryId in await RepositoriesAsync(cancellationToken))
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await RegistryStore.LockRepositoryAsync(db, repositoryId, cancellationToken);
-            total += await db.Database.ExecuteSqlRawAsync(
+            total += await DeleteInRepositoryAsync(
+                repositoryId,
+                cutoff,
                 """
                 DELETE FROM registry_blob_links
                 WHERE repository_id = {0} AND created_at < {1}
@@ -161,9 +157,7 @@ internal sealed class RegistryGarbageCollector(
                       AND registry_manifest_references.digest = registry_blob_links.digest
                       AND registry_manifests.repository_id = registry_blob_links.repository_id)
                 """,
-                [repositoryId, TimeValue(db, cutoff)],
                 cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
 
         return total;
@@ -287,6 +281,18 @@ internal sealed class RegistryGarbageCollector(
         return await db.RegistryRepositories.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(cancellationToken);
     }
 
-    private static object TimeValue(WharfDbContext db, DateTimeOffset value)
-        => db.Database.IsNpgsql() ? value : value.UtcTicks;
+    /// <summary>
+    /// Runs one sweep statement over one repository in its own short transaction, holding the repository lock that
+    /// manifest pushes and tag changes take. <paramref name="sql"/> gets the repository id as <c>{0}</c> and the
+    /// cutoff as <c>{1}</c>, and re-checks every condition itself.
+    /// </summary>
+    private async Task<int> DeleteInRepositoryAsync(long repositoryId, DateTimeOffset cutoff, string sql, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RegistryStore.LockRepositoryAsync(db, repositoryId, cancellationToken);
+        var deleted = await db.Database.ExecuteSqlRawAsync(sql, [repositoryId, db.ToStoreTime(cutoff)], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
 }

@@ -365,13 +365,6 @@ internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs,
         return parameter;
     }
 
-    /// <summary>
-    /// The current time as the provider stores it in raw SQL: SQLite keeps UTC ticks (see UtcTicksConverter),
-    /// PostgreSQL a timestamptz.
-    /// </summary>
-    private object Now()
-    {
-        var now = time.GetUtcNow();
-        return db.Database.IsNpgsql() ? now : now.UtcTicks;
-    }
+    /// <summary>The current time as the provider stores it, for raw SQL.</summary>
+    private object Now() => db.ToStoreTime(time.GetUtcNow());
 }
