@@ -94,14 +94,6 @@ internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs,
         return true;
     }
 
-    /// <summary>The size of a blob the store already has, whichever repository it was pushed to.</summary>
-    public async Task<long?> FindStoredBlobSizeAsync(Digest digest, CancellationToken cancellationToken = default)
-    {
-        var key = digest.ToString();
-        var sizes = await db.RegistryBlobs.Where(b => b.Digest == key).Select(b => (long?)b.Size).ToListAsync(cancellationToken);
-        return sizes.Count == 0 ? null : sizes[0];
-    }
-
     /// <summary>
     /// Unlinks a blob from a repository, unless a manifest there still refers to it: that manifest would then fail to
     /// pull. Under the repository lock, so a manifest push cannot start referring to it in between.
@@ -120,22 +112,6 @@ internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs,
             .ExecuteDeleteAsync(cancellationToken) > 0;
         await transaction.CommitAsync(cancellationToken);
         return deleted ? RegistryDeleteOutcome.Deleted : RegistryDeleteOutcome.NotFound;
-    }
-
-    /// <summary>Resolves a tag or digest reference to a manifest of the repository.</summary>
-    public async Task<RegistryManifest?> FindManifestAsync(long repositoryId, string reference, bool isDigest, CancellationToken cancellationToken = default)
-    {
-        if (isDigest)
-        {
-            return await db.RegistryManifests.AsNoTracking()
-                .FirstOrDefaultAsync(m => m.RepositoryId == repositoryId && m.Digest == reference, cancellationToken);
-        }
-
-        return await (
-            from tag in db.RegistryTags
-            join manifest in db.RegistryManifests on tag.ManifestId equals manifest.Id
-            where tag.RepositoryId == repositoryId && tag.Name == reference
-            select manifest).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>
