@@ -7,7 +7,7 @@ namespace Wharf.Server.Data;
 /// </summary>
 internal sealed class DatabaseMigrationService(DatabaseMigrator migrator) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+    public Task StartingAsync(CancellationToken cancellationToken) => migrator.EnsureMigratedAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -39,6 +39,30 @@ internal sealed class DatabaseMigrator(
     internal const string ClearMarkerSql =
         $"UPDATE {StateTable} SET state = '{SchemaStateRow.Ready}', migration = NULL WHERE id = 1;";
 
+    private readonly SemaphoreSlim _once = new(1, 1);
+    private bool _migrated;
+
+    /// <summary>
+    /// Migrates once per process: the server's preflight and the start-up hosted service both ask, and only the first
+    /// does the work. A failure is not remembered, so the next caller tries (and refuses) again.
+    /// </summary>
+    public async Task EnsureMigratedAsync(CancellationToken cancellationToken = default)
+    {
+        await _once.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_migrated)
+            {
+                await MigrateAsync(cancellationToken);
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
     /// <summary>Migrates the database; returns the migrations it applied (none when already up to date).</summary>
     /// <exception cref="StartupException">The schema is newer than this build, or half-migrated.</exception>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)

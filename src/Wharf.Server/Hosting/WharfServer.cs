@@ -59,12 +59,12 @@ public sealed class WharfServer
     /// <summary>
     /// Does what start-up would refuse on (options, schema, blob store directory) before the host starts, so a
     /// refusal prints one clear line instead of the host's "failed to start" log with a stack trace. The hosted
-    /// services repeat these steps as no-ops; in-process test hosts rely on those alone.
+    /// services find the work done; in-process test hosts rely on them alone.
     /// </summary>
     private static async Task PreflightAsync(WebApplication app, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<WharfOptions>>().Value.DataDirectoryFullPath);
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<DatabaseMigrator>().EnsureMigratedAsync(cancellationToken);
         BlobStoreInitializer.Open(app.Services);
     }
 
