@@ -12,6 +12,12 @@ internal static class CliApp
         Recursive = true,
     };
 
+    public static readonly Option<string?> TokenOption = new("--token")
+    {
+        Description = "Token to send (default: $WHARF_TOKEN, else the local server's admin token in $WHARF_DATA/admin-token)",
+        Recursive = true,
+    };
+
     public static readonly Option<OutputFormat> FormatOption = new("--format")
     {
         Description = "Output format: text for people (default), json for scripts (JSON alone on stdout)",
@@ -23,6 +29,7 @@ internal static class CliApp
     {
         var root = new RootCommand("wharf: track, register, package, run, deploy and monitor ML models");
         root.Options.Add(ServerOption);
+        root.Options.Add(TokenOption);
         root.Options.Add(FormatOption);
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));

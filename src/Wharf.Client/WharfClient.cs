@@ -31,10 +31,19 @@ public sealed class WharfClient
     }
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/> for the server at <paramref name="server"/>.</summary>
-    public static WharfClient Create(Uri server, TimeSpan? timeout = null)
+    /// <param name="server">The server's address.</param>
+    /// <param name="timeout">Per-request timeout; 100 seconds when not given.</param>
+    /// <param name="token">The token to send as <c>Authorization: Bearer</c> (a <c>wharf_pat_...</c>); none when null.</param>
+    public static WharfClient Create(Uri server, TimeSpan? timeout = null, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return new WharfClient(new HttpClient { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromSeconds(100) });
+        var http = new HttpClient { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrWhiteSpace(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new WharfClient(http);
     }
 
     /// <summary>Resolves the server address: the explicit value, else <c>WHARF_SERVER</c>, else the local default.</summary>

@@ -61,8 +61,7 @@ public sealed class FsckCommandTests
         content.AsSpan().Fill((byte)label.Length);
         label.Select(c => (byte)c).ToArray().CopyTo(content, 0);
         var digest = $"sha256:{Convert.ToHexStringLower(SHA256.HashData(content))}";
-        using var http = new HttpClient { BaseAddress = server.Address };
-        using var response = await http.PostAsync(new Uri($"/v2/cli/app/blobs/uploads/?digest={digest}", UriKind.Relative), new ByteArrayContent(content));
+        using var response = await server.Http.PostAsync(new Uri($"/v2/cli/app/blobs/uploads/?digest={digest}", UriKind.Relative), new ByteArrayContent(content));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return digest;
     }

@@ -17,12 +17,17 @@ internal sealed class LocalServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         Address = address;
+        AdminToken = File.ReadAllText(Path.Combine(dataDirectory, "admin-token")).Trim();
         Http = new HttpClient { BaseAddress = address };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
     public string DataDirectory { get; }
 
     public Uri Address { get; }
+
+    /// <summary>The bootstrap administrator's token.</summary>
+    public string AdminToken { get; }
 
     /// <summary>For putting test content in through the server's own endpoints (e.g. <c>/v2/</c>).</summary>
     public HttpClient Http { get; }
@@ -44,9 +49,9 @@ internal sealed class LocalServer : IAsyncDisposable
     public static Task<LocalServer> StartForRegistryAsync()
         => StartAsync("--Wharf:Registry:GarbageCollectionGracePeriod=00:00:00", "--Wharf:Registry:GarbageCollectionInterval=00:00:00");
 
-    /// <summary>Runs <c>wharf</c> against this server.</summary>
+    /// <summary>Runs <c>wharf</c> against this server, as its administrator.</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-        => CliRun.RunAsync([.. args, "--server", Address.ToString()]);
+        => CliRun.RunAsync([.. args, "--server", Address.ToString(), "--token", AdminToken]);
 
     public async ValueTask DisposeAsync()
     {

@@ -21,7 +21,8 @@ internal static class ServerCall
         }
 
         var format = parse.GetValue(CliApp.FormatOption);
-        var client = WharfClient.Create(server, TimeSpan.FromSeconds(30));
+        var token = CliCredentials.Resolve(parse.GetValue(CliApp.TokenOption), server);
+        var client = WharfClient.Create(server, TimeSpan.FromSeconds(30), token);
         try
         {
             return await body(client, format);

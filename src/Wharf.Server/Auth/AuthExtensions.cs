@@ -8,9 +8,8 @@ namespace Wharf.Server.Auth;
 internal static class AuthExtensions
 {
     /// <summary>
-    /// Registers the auth core: options, tokens, credentials, signing keys, JWTs, the audit log, the first-start
-    /// bootstrap and the token endpoint's rate limit. It adds no authorization policy: existing endpoints stay
-    /// anonymous until default-deny is switched on.
+    /// Registers auth: options, tokens, credentials, signing keys, JWTs, the audit log, the first-start bootstrap, the
+    /// registry's authorizer, the UI session cookie and the token endpoint's rate limit.
     /// </summary>
     public static IServiceCollection AddWharfAuth(this IServiceCollection services)
     {
@@ -37,6 +36,8 @@ internal static class AuthExtensions
         services.AddSingleton<RegistrySigningKeys>();
         services.AddSingleton<RegistryTokenIssuer>();
         services.AddSingleton<JwtValidator>();
+        services.AddSingleton<IRegistryAuthorizer, TokenRegistryAuthorizer>();
+        services.AddAuthentication().AddCookie(UiSession.Scheme, UiSession.Configure);
         // After AddWharfData: its StartingAsync runs after the migration's.
         services.AddHostedService<AuthBootstrapService>();
 
@@ -63,11 +64,18 @@ internal static class AuthExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/auth/token</c> and <c>/api/v1/auth/whoami</c>, behind the rate limiter.</summary>
-    public static WebApplication MapWharfAuth(this WebApplication app)
+    /// <summary>Adds the rate limiter and default-deny access control to the pipeline.</summary>
+    public static WebApplication UseWharfAuth(this WebApplication app)
     {
         // Only endpoints that carry a rate-limiting policy are limited; everything else passes straight through.
         app.UseRateLimiter();
+        app.UseEndpointAccess();
+        return app;
+    }
+
+    /// <summary>Maps <c>/auth/token</c> and <c>/api/v1/auth/whoami</c>.</summary>
+    public static WebApplication MapWharfAuth(this WebApplication app)
+    {
         app.MapRegistryToken();
         app.MapWhoAmI();
         return app;

@@ -17,6 +17,12 @@ internal sealed record AuthPrincipal(
     /// <summary>A stable subject string for JWTs and the audit log: <c>user:alice</c>, <c>sa:ml/ci</c>.</summary>
     public string Subject => Kind == PrincipalKind.User ? $"user:{Name}" : $"sa:{Name}";
 
+    /// <summary>
+    /// An administrator acting with full rights: an administrator's token narrowed to some projects does not carry the
+    /// server-wide operations (garbage collection, fsck, user management).
+    /// </summary>
+    public bool IsServerAdmin => IsAdmin && EveryProject.HasFlag(Scope.ProjectAdmin);
+
     public Scope ScopesIn(string project) =>
         EveryProject | (Projects.TryGetValue(project, out var scopes) ? scopes : Scope.None);
 }

@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(1504, LogLevel.Warning, "Ignored unreadable registry signing key {Path}")]
     public static partial void SigningKeyUnreadable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(1505, LogLevel.Error, "Endpoint {Endpoint} declares no access policy; refused")]
+    public static partial void EndpointWithoutPolicy(ILogger logger, string? endpoint);
 }

@@ -21,7 +21,8 @@ internal static class RegistryTokenEndpoints
 
     public static IEndpointRouteBuilder MapRegistryToken(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup(Path).RequireRateLimiting(RateLimitPolicy);
+        var group = endpoints.MapGroup(Path).RequireRateLimiting(RateLimitPolicy)
+            .AllowPublic("the registry token endpoint: where credentials are presented");
         group.MapGet("", GetAsync);
         // OAuth2 clients cannot carry an antiforgery token; the form is read by hand, so none is required.
         group.MapPost("", PostAsync).DisableAntiforgery();

@@ -1,17 +1,17 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Wharf.Server.Hosting;
 using Wharf.Server.Registry;
 
 namespace Wharf.Server.Auth;
 
 /// <summary>
-/// The registry authorizer for default-deny (NOT registered yet: <see cref="OpenRegistryAuthorizer"/> stays in place
-/// until the existing anonymous tests are updated). It accepts a registry JWT from <c>/auth/token</c> as Bearer, or a
+/// The registry's authorizer. It accepts a registry JWT from <c>/auth/token</c> as Bearer, or a
 /// PAT as Bearer or as the Basic password. Without usable credentials, or with a JWT that lacks the scope, it answers
 /// 401 with the <c>Bearer realm,service,scope</c> challenge, which is what makes docker, podman and skopeo fetch a
 /// token; a PAT that lacks the scope gets 403, since no token exchange could help.
 /// </summary>
-internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<AuthOptions> options) : IRegistryAuthorizer
+internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<AuthOptions> options, IOptions<WharfOptions> wharf) : IRegistryAuthorizer
 {
     private static readonly object CallerKey = new();
 
@@ -113,8 +113,10 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
 
     private RegistryErrorResult Challenge(HttpContext context, RepositoryName? repository, RegistryActions actions, bool insufficientScope)
     {
-        // TODO(default-deny): take the realm from a configured external URL instead of the request's Host.
-        var realm = $"{context.Request.Scheme}://{context.Request.Host}{RegistryTokenEndpoints.Path}";
+        // Behind a proxy the request's own host is not what clients can reach; Wharf:ExternalUrl says what is.
+        var realm = wharf.Value.ExternalUrl is { } external
+            ? external.ToString().TrimEnd('/') + RegistryTokenEndpoints.Path
+            : $"{context.Request.Scheme}://{context.Request.Host}{RegistryTokenEndpoints.Path}";
         var challenge = $"Bearer realm=\"{realm}\",service=\"{options.Value.RegistryService}\"";
         if (repository is { } name)
         {

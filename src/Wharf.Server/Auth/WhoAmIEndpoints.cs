@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Wharf.Client.Auth;
 
 namespace Wharf.Server.Auth;
@@ -8,33 +7,22 @@ internal static class WhoAmIEndpoints
 {
     public static IEndpointRouteBuilder MapWhoAmI(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/auth/whoami", WhoAmIAsync);
+        endpoints.MapGet("/api/v1/auth/whoami", WhoAmI).RequireSignedIn();
         return endpoints;
     }
 
-    private static async Task<Results<Ok<WhoAmI>, ProblemHttpResult>> WhoAmIAsync(
-        HttpContext context, ApiAuthenticator authenticator, AuditLog audit, CancellationToken cancellationToken)
+    private static WhoAmI WhoAmI(HttpContext context)
     {
-        var principal = await authenticator.AuthenticateAsync(context.Request, cancellationToken);
-        if (principal is null)
-        {
-            await audit.RecordAsync(context, "anonymous", "api.authenticate", context.Request.Path, "refused: missing or invalid token", cancellationToken);
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"wharf\"";
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "Unauthorized",
-                detail: "Send a valid, unexpired token: 'Authorization: Bearer wharf_pat_...' or Basic with the token as the password.");
-        }
-
+        var principal = Caller.Get(context);
         var projects = principal.Projects
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new ProjectAccess(p.Key, Scopes.Names(p.Value)))
             .ToList();
-        return TypedResults.Ok(new WhoAmI(
+        return new WhoAmI(
             principal.Kind == PrincipalKind.User ? "user" : "service-account",
             principal.Name,
             principal.IsAdmin,
             Scopes.Names(principal.EveryProject),
-            projects));
+            projects);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Prometheus;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Hosting;
 
@@ -51,6 +52,8 @@ internal static class HostingExtensions
         builder.Services.AddOptions<WharfOptions>()
             .BindConfiguration(WharfOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Wharf:DataDirectory (or WHARF_DATA) must name a directory.")
+            .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && (o.ExternalUrl.Scheme == Uri.UriSchemeHttp || o.ExternalUrl.Scheme == Uri.UriSchemeHttps)),
+                "Wharf:ExternalUrl must be an absolute http(s) URL.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -94,9 +97,13 @@ internal static class HostingExtensions
     public static IEndpointRouteBuilder MapWharfHealth(this IEndpointRouteBuilder endpoints)
     {
         // Liveness says the process answers; readiness runs the checks of the database and the blob store.
-        endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
-        endpoints.MapMetrics("/metrics");
+        // Probes come from orchestrators that carry no token, and say only "healthy" or not.
+        endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false })
+            .AllowPublic("liveness probe");
+        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) })
+            .AllowPublic("readiness probe");
+        // Metrics name repositories and request volumes: administrators only (Prometheus sends a bearer token).
+        endpoints.MapMetrics("/metrics").RequireAdmin();
         return endpoints;
     }
 

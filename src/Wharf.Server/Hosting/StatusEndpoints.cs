@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Wharf.Server.Auth;
 using Wharf.Client;
 using Wharf.Server.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ internal static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapWharfStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/status", GetStatusAsync).WithName("GetStatus");
+        endpoints.MapGet("/api/v1/status", GetStatusAsync).WithName("GetStatus").RequireSignedIn();
         return endpoints;
     }
 

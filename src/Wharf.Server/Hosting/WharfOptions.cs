@@ -11,6 +11,13 @@ internal sealed class WharfOptions
     /// </summary>
     public string DataDirectory { get; set; } = ".wharf";
 
+    /// <summary>
+    /// The address clients use to reach this server (for example <c>https://wharf.example.com</c>) when it sits behind
+    /// a proxy: the registry's token realm and the links the server prints are built from it. Unset, the request's
+    /// own scheme and host are used.
+    /// </summary>
+    public Uri? ExternalUrl { get; set; }
+
     /// <summary>The data directory as an absolute path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }

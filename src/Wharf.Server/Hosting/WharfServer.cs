@@ -86,7 +86,11 @@ public sealed class WharfServer
 
         var app = builder.Build();
 
+        // Middleware order matters: the UI's error pages wrap access control, so a refused page renders as a page;
+        // access control runs before antiforgery (added by MapWharfUi), which keys its tokens on the caller.
         app.UseWharfHosting();
+        app.UseWharfUi();
+        app.UseWharfAuth();
         app.MapWharfHealth();
         app.MapWharfStatus();
         app.MapWharfRegistry();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Wharf.Client.Registry;
 using Wharf.Oci;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Registry;
 
@@ -15,14 +16,14 @@ internal static class RegistryApiEndpoints
     public static IEndpointRouteBuilder MapWharfRegistryApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/registry");
-        group.MapGet("/repositories", ListRepositoriesAsync);
-        group.MapGet("/tags", ListTagsAsync);
-        group.MapDelete("/references", DeleteReferenceAsync);
-        group.MapPost("/gc", CollectGarbageAsync);
+        group.MapGet("/repositories", ListRepositoriesAsync).RequireSignedIn();
+        group.MapGet("/tags", ListTagsAsync).RequireProjectScope(Scope.RegistryPull, ProjectLocators.Repository("repository"));
+        group.MapDelete("/references", DeleteReferenceAsync).RequireProjectScope(Scope.RegistryDelete, ProjectLocators.Repository("reference"));
+        group.MapPost("/gc", CollectGarbageAsync).RequireAdmin();
 
         // A check only reads (GET); a check that also removes safe leftovers changes data (POST).
-        group.MapGet("/fsck", CheckAsync);
-        group.MapPost("/fsck", CheckAndRepairAsync);
+        group.MapGet("/fsck", CheckAsync).RequireAdmin();
+        group.MapPost("/fsck", CheckAndRepairAsync).RequireAdmin();
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Registry;
 
@@ -15,8 +16,8 @@ internal static class RegistryEndpoints
 
     public static IEndpointRouteBuilder MapWharfRegistry(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/v2", Methods, DispatchAsync).WithName("RegistryBase").ExcludeFromDescription();
-        endpoints.MapMethods("/v2/{**path}", Methods, DispatchAsync).WithName("Registry").ExcludeFromDescription();
+        endpoints.MapMethods("/v2", Methods, DispatchAsync).WithName("RegistryBase").ExcludeFromDescription().UseRegistryProtocolAccess();
+        endpoints.MapMethods("/v2/{**path}", Methods, DispatchAsync).WithName("Registry").ExcludeFromDescription().UseRegistryProtocolAccess();
         return endpoints;
     }
 

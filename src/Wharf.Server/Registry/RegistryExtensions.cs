@@ -18,7 +18,6 @@ internal static class RegistryExtensions
         services.AddSingleton<RegistryGarbageCollector>();
         services.AddSingleton<RegistryFsck>();
         services.AddHostedService<GarbageCollectionService>();
-        services.AddSingleton<IRegistryAuthorizer, OpenRegistryAuthorizer>();
         return services;
     }
 }

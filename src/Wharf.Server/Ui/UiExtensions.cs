@@ -28,11 +28,10 @@ internal static class UiExtensions
     }
 
     /// <summary>
-    /// Adds the UI's middleware (404 page, embedded assets, antiforgery) and maps the pages. It needs the
-    /// <see cref="WebApplication"/>, not only an endpoint builder, because antiforgery must run as middleware
-    /// between routing and the endpoints.
+    /// Adds the UI's outer middleware: error pages for page requests and the embedded assets. It needs the
+    /// <see cref="WebApplication"/>, not only an endpoint builder, because re-execution must route again.
     /// </summary>
-    public static WebApplication MapWharfUi(this WebApplication app)
+    public static WebApplication UseWharfUi(this WebApplication app)
     {
         // An unknown page renders the UI's 404 page (with status 404) instead of an empty body. This must be added
         // to the WebApplication itself, not inside a UseWhen branch: only there does re-execution route the request
@@ -51,6 +50,12 @@ internal static class UiExtensions
         });
 
         app.UseWharfUiAssets();
+        return app;
+    }
+
+    /// <summary>Maps the pages, behind antiforgery (which runs after access control has resolved the caller).</summary>
+    public static WebApplication MapWharfUi(this WebApplication app)
+    {
         app.UseAntiforgery();
         app.MapRazorComponents<App>();
         return app;

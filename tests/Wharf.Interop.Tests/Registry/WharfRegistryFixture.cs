@@ -4,10 +4,16 @@ namespace Wharf.Interop.Tests.Registry;
 
 /// <summary>
 /// Wharf's own server, started the way a user starts it (<c>dotnet Wharf.Server.dll --urls ...</c>) with a
-/// temp <c>WHARF_DATA</c>. When registry auth lands, return a token from <see cref="RegistryFixture.Credentials"/>.
+/// temp <c>WHARF_DATA</c>; clients log in as its bootstrap administrator.
 /// </summary>
 public sealed class WharfRegistryFixture() : RegistryFixture("wi-wharf")
 {
+    /// <summary>
+    /// The bootstrap administrator with its token as the password, as a user would pass them to <c>skopeo login</c>:
+    /// the clients get a registry token from <c>/auth/token</c> with them.
+    /// </summary>
+    public override string? Credentials => $"admin:{File.ReadAllText(Data.Combine("data", "admin-token")).Trim()}";
+
     private protected override ChildProcess StartServer()
     {
         // The test project references Wharf.Server, so the server assembly and its runtimeconfig are copied

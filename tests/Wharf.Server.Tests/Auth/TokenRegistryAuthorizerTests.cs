@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Wharf.Server.Auth;
 using Wharf.Server.Registry;
 using Wharf.Server.Tests.Infrastructure;
@@ -92,8 +91,7 @@ public sealed class TokenRegistryAuthorizerTests : IDisposable
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
         secret = (await tokens.CreateAsync(PrincipalKind.User, alice.Id, "t", [new TokenGrantRequest(ml.Id, Scopes.All)])).Secret;
         var principal = (await tokens.ValidateAsync(secret))!;
-        var authorizer = new TokenRegistryAuthorizer(
-            factory.Services.GetRequiredService<JwtValidator>(), factory.Services.GetRequiredService<IOptions<AuthOptions>>());
+        var authorizer = (TokenRegistryAuthorizer)factory.Services.GetRequiredService<IRegistryAuthorizer>();
         return (authorizer, scope, principal);
     }
 

@@ -133,6 +133,7 @@ public abstract class DatabaseMigratorTests : DatabaseTestBase
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Infrastructure.AdminTokens.Read(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WharfOptions>>().Value.DataDirectoryFullPath));
 
             using var ready = await http.GetAsync(new Uri("/healthz/ready", UriKind.Relative));
             var status = await http.GetFromJsonAsync<ServerStatus>(new Uri("/api/v1/status", UriKind.Relative));

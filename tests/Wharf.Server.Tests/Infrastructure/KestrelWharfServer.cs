@@ -27,8 +27,22 @@ public sealed class KestrelWharfServer : IDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>A client that does not follow redirects: a redirect is an answer the tests look at.</summary>
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+    /// <summary>The bootstrap administrator's token.</summary>
+    public string AdminToken => _factory.AdminToken;
+
+    /// <summary>
+    /// A client that sends the administrator's token and does not follow redirects: a redirect is an answer the tests
+    /// look at.
+    /// </summary>
+    public HttpClient CreateClient()
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>A client that sends no credentials and does not follow redirects.</summary>
+    public HttpClient CreateAnonymousClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
 
     public void Dispose() => _factory.Dispose();
 }

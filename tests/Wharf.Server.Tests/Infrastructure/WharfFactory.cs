@@ -6,7 +6,8 @@ namespace Wharf.Server.Tests.Infrastructure;
 
 /// <summary>
 /// The real server in-process (real SQLite file, real blob files) on its own temp data directory.
-/// Extra settings go through <see cref="Settings"/> before the first client is created.
+/// Extra settings go through <see cref="Settings"/> before the first client is created. Clients from
+/// <c>CreateClient</c> send the bootstrap administrator's token; <see cref="CreateAnonymousClient"/> sends none.
 /// </summary>
 public sealed class WharfFactory : WebApplicationFactory<WharfServer>
 {
@@ -15,6 +16,30 @@ public sealed class WharfFactory : WebApplicationFactory<WharfServer>
     public string DataDirectory => _data.Path;
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The bootstrap administrator's token, as the server wrote it to its data directory on first start.</summary>
+    public string AdminToken
+    {
+        get
+        {
+            _ = Services; // starts the server, which writes the file
+            return AdminTokens.Read(_data.Path);
+        }
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -37,6 +37,16 @@ internal sealed partial class WharfServerProcess : IAsyncDisposable
     /// <summary>Where the server listens, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The bootstrap administrator's token from the data directory (the first start there wrote it).</summary>
+    public string AdminToken => AdminTokens.Read(DataDirectory);
+
+    /// <summary>A client for this server that sends the administrator's token.</summary>
+    public HttpClient CreateClient() => new()
+    {
+        BaseAddress = BaseAddress,
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken) },
+    };
+
     /// <summary>What the server printed so far, for failure messages.</summary>
     public string Output
     {

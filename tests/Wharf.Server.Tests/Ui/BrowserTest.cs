@@ -19,6 +19,16 @@ public abstract class BrowserTest(ITestOutputHelper output) : IAsyncLifetime
 
     private protected IBrowser Browser => (_chromium ?? throw new InvalidOperationException("not initialized")).Browser;
 
+    /// <summary>
+    /// A browser context whose every request carries the administrator's token, for tests of pages rather than of the
+    /// login itself (the login tests sign in through the form).
+    /// </summary>
+    private protected Task<IBrowserContext> NewSignedInContextAsync(BrowserNewContextOptions options)
+    {
+        options.ExtraHTTPHeaders = new Dictionary<string, string>(StringComparer.Ordinal) { ["Authorization"] = $"Bearer {Server.AdminToken}" };
+        return Browser.NewContextAsync(options);
+    }
+
     public async Task InitializeAsync()
     {
         // The browser first: when Chromium is missing, that is the failure to report, before any server starts.

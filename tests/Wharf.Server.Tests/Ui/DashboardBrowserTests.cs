@@ -17,7 +17,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : Br
     [Fact]
     public async Task Dashboard_FreshServer_ShowsTheStatusTheApiReports()
     {
-        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        using var http = Server.CreateClient();
         var status = await new WharfClient(http).GetStatusAsync();
         var page = await NewPageAsync(javaScriptEnabled: true);
         var failedResponses = new List<string>();
@@ -99,7 +99,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : Br
 
     private async Task<IPage> NewPageAsync(bool javaScriptEnabled)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewSignedInContextAsync(new BrowserNewContextOptions
         {
             JavaScriptEnabled = javaScriptEnabled,
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },

@@ -15,7 +15,7 @@ public sealed class RegistryBrowserTests(ITestOutputHelper output) : BrowserTest
     public async Task Browse_ListToRepositoryToManifest_ShowsPullCommandThatCopies()
     {
         const string Repository = "vision/resnet";
-        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        using var http = Server.CreateClient();
         var registry = new RegistryTestClient(http);
         var image = new TestImage("browser-image");
         var manifest = image.AddImage(new TestImageOptions { Tag = "v1", LayerCount = 3 });
@@ -27,7 +27,7 @@ public sealed class RegistryBrowserTests(ITestOutputHelper output) : BrowserTest
             Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { ["dev.sigstore.cosign/signer"] = "ci@example.com" },
         });
         await registry.PushImageAsync(Repository, signature);
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewSignedInContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Permissions = ["clipboard-read", "clipboard-write"],

@@ -15,6 +15,13 @@ internal sealed class UiWebApplicationFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
     }
 
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        _ = Services;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Infrastructure.AdminTokens.Read(DataDirectory));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

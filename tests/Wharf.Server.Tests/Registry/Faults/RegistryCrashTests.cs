@@ -215,9 +215,13 @@ public sealed class RegistryCrashTests(ITestOutputHelper output) : IDisposable
     }
 
     private static RegistryTestClient Client(WharfServerProcess server)
-        => new(new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
+    {
+        var http = server.CreateClient();
+        http.Timeout = TimeSpan.FromSeconds(60);
+        return new RegistryTestClient(http);
+    }
 
-    private static WharfClient Api(WharfServerProcess server) => WharfClient.Create(server.BaseAddress, TimeSpan.FromSeconds(60));
+    private static WharfClient Api(WharfServerProcess server) => WharfClient.Create(server.BaseAddress, TimeSpan.FromSeconds(60), server.AdminToken);
 
     private string BlobPath(string digest)
         => Path.Combine(_data.Path, "blobs", "sha256", digest[7..9], digest[7..]);
