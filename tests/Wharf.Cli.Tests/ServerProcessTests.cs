@@ -25,10 +25,16 @@ public sealed class ServerProcessTests
         {
             await WaitForLiveAsync(new Uri(url), process, output);
 
-            var (exit, stdout, _) = await CliRun.RunAsync("status", "--server", url);
+            // A real `wharf` process with the server's WHARF_DATA and no token: on this machine it picks up the
+            // bootstrap administrator's token the server wrote there.
+            var (exit, stdout, stderr) = await RunCliProcessAsync(data, "status", "--server", url);
 
-            Assert.Equal(0, exit);
+            Assert.True(exit == 0, $"wharf status exited {exit}: {stderr}");
             Assert.Contains(data, stdout, StringComparison.Ordinal);
+
+            var (anonymousExit, _, anonymousStderr) = await RunCliProcessAsync(Path.Combine(data, "elsewhere"), "status", "--server", url);
+            Assert.NotEqual(0, anonymousExit);
+            Assert.Contains("401", anonymousStderr, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(data, "wharf.db")), "the SQLite database is created in the data directory");
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -65,6 +71,30 @@ public sealed class ServerProcessTests
 
         Assert.Equal(WharfServer.DefaultUrl, app.Configuration["urls"]);
         Assert.Equal("http://127.0.0.1:8080", WharfServer.DefaultUrl);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliProcessAsync(string data, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wharf.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["WHARF_DATA"] = data;
+        info.Environment.Remove("WHARF_TOKEN");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static Process Start(string[] command, string url, string data, StringBuilder output)

@@ -1,3 +1,5 @@
+using Wharf.Server.Registry;
+
 namespace Wharf.Server.Auth;
 
 /// <summary>The common ways to find an endpoint's project.</summary>
@@ -27,13 +29,28 @@ internal static class ProjectLocators
         public ValueTask<ProjectLookup> LocateAsync(HttpContext context, CancellationToken cancellationToken = default)
         {
             var value = Read(context, parameter);
-            var slash = value?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-            if (value is null || slash <= 0 || !Auth.Project.IsValidName(value[..slash]))
+            if (value is null)
             {
-                return ValueTask.FromResult(ProjectLookup.Invalid($"'{parameter}' must name a repository as <project>/<name>"));
+                return ValueTask.FromResult(ProjectLookup.Invalid($"'{parameter}' is required: <project>/<name>"));
             }
 
-            return ValueTask.FromResult(ProjectLookup.Found(value[..slash]));
+            // A reference ends in @digest or :tag (a colon after the last slash); the name is what precedes it.
+            var name = value;
+            var at = name.IndexOf('@', StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                name = name[..at];
+            }
+
+            var colon = name.LastIndexOf(':');
+            if (colon > name.LastIndexOf('/'))
+            {
+                name = name[..colon];
+            }
+
+            return ValueTask.FromResult(RepositoryName.TryParse(name, out var repository, out var error)
+                ? ProjectLookup.Found(repository.Project)
+                : ProjectLookup.Invalid(error));
         }
 
         public string Describe() => $"repository '{parameter}'";

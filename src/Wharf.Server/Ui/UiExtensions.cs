@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
+using Wharf.Server.Auth;
 using Wharf.Server.Ui.Errors;
 
 namespace Wharf.Server.Ui;
@@ -12,6 +13,8 @@ internal static class UiExtensions
 {
     /// <summary>Where the embedded <c>wwwroot</c> files are served; the layout links <c>/ui/wharf.css</c>.</summary>
     public const string AssetsPath = "/ui";
+
+    private const string OpaqueRedirectPath = "/_framework/opaque-redirect";
 
     /// <summary>
     /// Paths that belong to machine surfaces, which answer in their own error formats (problem details, the OCI
@@ -57,7 +60,16 @@ internal static class UiExtensions
     public static WebApplication MapWharfUi(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().Finally(endpoint =>
+        {
+            // Pages declare their access as attributes. Blazor adds one endpoint of its own: the redirect after an
+            // enhanced form post, which only follows a URL the server itself encrypted (data protection).
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: OpaqueRedirectPath }
+                && !endpoint.Metadata.OfType<EndpointAccess>().Any())
+            {
+                endpoint.Metadata.Add(new PublicAccess("Blazor's redirect after a form post; follows only server-encrypted URLs"));
+            }
+        });
         return app;
     }
 

@@ -27,10 +27,10 @@ public sealed class WharfFactory : WebApplicationFactory<WharfServer>
         }
     }
 
-    /// <summary>A client that sends no credentials.</summary>
-    public HttpClient CreateAnonymousClient()
+    /// <summary>A client that sends no credentials (and, unless asked, does not follow redirects: they are answers).</summary>
+    public HttpClient CreateAnonymousClient(bool followRedirects = false)
     {
-        var client = CreateClient();
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects });
         client.DefaultRequestHeaders.Authorization = null;
         return client;
     }
