@@ -1,3 +1,5 @@
+using Wharf.Server.Registry;
+
 namespace Wharf.Server.Auth;
 
 /// <summary>
@@ -22,6 +24,12 @@ internal sealed record AuthPrincipal(
     /// server-wide operations (garbage collection, fsck, user management).
     /// </summary>
     public bool IsServerAdmin => IsAdmin && EveryProject.HasFlag(Scope.ProjectAdmin);
+
+    /// <summary>The repositories of the projects where this principal holds <paramref name="scope"/>, as a listing filter.</summary>
+    public RepositoryVisibility VisibleRepositories(Scope scope) =>
+        (EveryProject & scope) == scope
+            ? RepositoryVisibility.Everything
+            : RepositoryVisibility.OfProjects([.. Projects.Where(p => (p.Value & scope) == scope).Select(p => p.Key)]);
 
     public Scope ScopesIn(string project) =>
         EveryProject | (Projects.TryGetValue(project, out var scopes) ? scopes : Scope.None);

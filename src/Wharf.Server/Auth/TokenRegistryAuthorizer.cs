@@ -37,10 +37,15 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
         return Challenge(context, name, actions, insufficientScope: caller.IsAuthenticated);
     }
 
-    public async ValueTask<bool> CanListAsync(HttpContext context, string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<RepositoryVisibility> VisibleRepositoriesAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
         var caller = await ResolveAsync(context, cancellationToken);
-        return RepositoryName.TryParse(repository, out var name, out _) && caller.ActionsOn(name).HasFlag(RegistryActions.Pull);
+        if (caller.JwtAccess is { } access)
+        {
+            return RepositoryVisibility.OfRepositories([.. access.Where(a => a.Value.HasFlag(RegistryActions.Pull)).Select(a => a.Key)]);
+        }
+
+        return caller.Principal is { } principal ? principal.VisibleRepositories(Scope.RegistryPull) : RepositoryVisibility.Nothing;
     }
 
     /// <summary>Resolves the caller once per request (the catalog asks for every repository it lists).</summary>

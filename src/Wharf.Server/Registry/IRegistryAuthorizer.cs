@@ -2,9 +2,8 @@ namespace Wharf.Server.Registry;
 
 /// <summary>
 /// The registry's authorization hook. Every <c>/v2/</c> handler asks it before touching a repository, naming the
-/// repository (whose first component is the project) and the actions the request needs; <c>_catalog</c> asks it to
-/// filter the names it lists. The projects-and-tokens feature replaces the default implementation: the handlers do
-/// not change.
+/// repository (whose first component is the project) and the actions the request needs; <c>_catalog</c> asks it for
+/// the filter of the names it lists. The implementation is the auth feature's <c>TokenRegistryAuthorizer</c>.
 /// </summary>
 internal interface IRegistryAuthorizer
 {
@@ -14,6 +13,6 @@ internal interface IRegistryAuthorizer
     /// </summary>
     ValueTask<IResult?> AuthorizeAsync(HttpContext context, RepositoryName? repository, RegistryActions actions, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the caller may see <paramref name="repository"/> in <c>_catalog</c>.</summary>
-    ValueTask<bool> CanListAsync(HttpContext context, string repository, CancellationToken cancellationToken = default);
+    /// <summary>The repositories the caller may see in <c>_catalog</c>, as a filter for the database query.</summary>
+    ValueTask<RepositoryVisibility> VisibleRepositoriesAsync(HttpContext context, CancellationToken cancellationToken = default);
 }

@@ -28,14 +28,15 @@ internal static class RegistryApiEndpoints
     }
 
     internal static async Task<Results<Ok<RepositoryPage>, ProblemHttpResult>> ListRepositoriesAsync(
-        RegistryBrowser browser, string? last, int? n, CancellationToken cancellationToken)
+        HttpContext context, RegistryBrowser browser, string? last, int? n, CancellationToken cancellationToken)
     {
         if (n is < 1 or > 1000)
         {
             return TypedResults.Problem(detail: "n must be between 1 and 1000", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return TypedResults.Ok(await browser.ListRepositoriesAsync(filter: null, last, n ?? 100, cancellationToken));
+        var visibility = Caller.Get(context).VisibleRepositories(Scope.RegistryPull);
+        return TypedResults.Ok(await browser.ListRepositoriesAsync(visibility, filter: null, last, n ?? 100, cancellationToken));
     }
 
     internal static async Task<Results<Ok<TagPage>, ProblemHttpResult>> ListTagsAsync(

@@ -36,9 +36,10 @@ internal sealed class RegistryBrowser(WharfDbContext db, IBlobStore blobs)
     };
 
     /// <summary>Repositories in name order after <paramref name="last"/>, whose name contains <paramref name="filter"/>.</summary>
-    public async Task<RepositoryPage> ListRepositoriesAsync(string? filter, string? last, int count, CancellationToken cancellationToken = default)
+    public async Task<RepositoryPage> ListRepositoriesAsync(
+        RepositoryVisibility visibility, string? filter, string? last, int count, CancellationToken cancellationToken = default)
     {
-        var query = db.RegistryRepositories.AsNoTracking();
+        var query = visibility.Apply(db.RegistryRepositories.AsNoTracking());
         if (!string.IsNullOrEmpty(filter))
         {
             query = query.Where(r => r.Name.Contains(filter));

@@ -46,34 +46,10 @@ internal static class RegistryDiscoveryEndpoints
             return invalid;
         }
 
+        // The caller's visibility is a WHERE clause: one indexed query returns exactly the page it may see.
         var store = context.RequestServices.GetRequiredService<RegistryStore>();
-        var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
-        var visible = new List<string>(Math.Min(count + 1, 1024));
-        var cursor = last;
-
-        // Read in batches and keep what the caller may see, until the page is full or the names run out.
-        while (visible.Count <= count)
-        {
-            var batch = await store.ListRepositoriesAsync(cursor, Math.Max(count + 1, 100), cancellationToken);
-            foreach (var repository in batch)
-            {
-                if (await authorizer.CanListAsync(context, repository, cancellationToken))
-                {
-                    visible.Add(repository);
-                    if (visible.Count > count)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (batch.Count == 0 || visible.Count > count)
-            {
-                break;
-            }
-
-            cursor = batch[^1];
-        }
+        var visibility = await context.RequestServices.GetRequiredService<IRegistryAuthorizer>().VisibleRepositoriesAsync(context, cancellationToken);
+        var visible = await store.ListRepositoriesAsync(visibility, last, count + 1, cancellationToken);
 
         AddNextLink(context, "/v2/_catalog", visible, count);
         return new JsonBodyResult(writer =>

@@ -249,9 +249,9 @@ internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs,
     }
 
     /// <summary>Repository names in lexical order after <paramref name="last"/>.</summary>
-    public Task<List<string>> ListRepositoriesAsync(string? last, int count, CancellationToken cancellationToken = default)
+    public Task<List<string>> ListRepositoriesAsync(RepositoryVisibility visibility, string? last, int count, CancellationToken cancellationToken = default)
     {
-        var query = db.RegistryRepositories.AsQueryable();
+        var query = visibility.Apply(db.RegistryRepositories);
         if (last is not null)
         {
             query = query.Where(r => string.Compare(r.Name, last) > 0);

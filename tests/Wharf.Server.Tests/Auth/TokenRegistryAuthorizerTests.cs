@@ -68,16 +68,21 @@ public sealed class TokenRegistryAuthorizerTests : IDisposable
     }
 
     [Fact]
-    public async Task CanListAsync_Pat_OnlyRepositoriesOfItsProjects()
+    public async Task VisibleRepositoriesAsync_Pat_OnlyRepositoriesOfItsProjects()
     {
         var (authorizer, scope, _) = await StartAsync();
         await using var _ = scope;
-        var context = Context(scope, "Bearer " + secret);
 
-        Assert.True(await authorizer.CanListAsync(context, "ml/app"));
-        Assert.False(await authorizer.CanListAsync(context, "other/app"));
-        Assert.False(await authorizer.CanListAsync(Context(scope, null), "ml/app"));
+        var visible = await authorizer.VisibleRepositoriesAsync(Context(scope, "Bearer " + secret));
+        var anonymous = await authorizer.VisibleRepositoriesAsync(Context(scope, null));
+
+        Assert.False(visible.All);
+        Assert.Equal(["ml"], visible.Projects);
+        Assert.Empty(visible.Repositories);
+        Assert.Same(RegistryVisibilityNothing, anonymous);
     }
+
+    private static readonly Wharf.Server.Registry.RepositoryVisibility RegistryVisibilityNothing = Wharf.Server.Registry.RepositoryVisibility.Nothing;
 
     private async Task<(TokenRegistryAuthorizer, AsyncServiceScope, AuthPrincipal)> StartAsync()
     {
