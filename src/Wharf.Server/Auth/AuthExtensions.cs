@@ -36,6 +36,7 @@ internal static class AuthExtensions
         services.AddSingleton<RegistrySigningKeys>();
         services.AddSingleton<RegistryTokenIssuer>();
         services.AddSingleton<JwtValidator>();
+        services.AddSingleton<RegistryJwtCache>();
         services.AddSingleton<IRegistryAuthorizer, TokenRegistryAuthorizer>();
         services.AddAuthentication().AddCookie(UiSession.Scheme, UiSession.Configure);
         // After AddWharfData: its StartingAsync runs after the migration's.

@@ -11,7 +11,8 @@ namespace Wharf.Server.Auth;
 /// 401 with the <c>Bearer realm,service,scope</c> challenge, which is what makes docker, podman and skopeo fetch a
 /// token; a PAT that lacks the scope gets 403, since no token exchange could help.
 /// </summary>
-internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<AuthOptions> options, IOptions<WharfOptions> wharf) : IRegistryAuthorizer
+internal sealed class TokenRegistryAuthorizer(
+    JwtValidator validator, RegistryJwtCache verified, IOptions<AuthOptions> options, IOptions<WharfOptions> wharf) : IRegistryAuthorizer
 {
     private static readonly object CallerKey = new();
 
@@ -63,9 +64,15 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
             {
                 caller = new RegistryCaller(null, await Tokens(context).ValidateAsync(bearer, cancellationToken));
             }
+            else if (verified.TryGet(bearer, out var remembered))
+            {
+                caller = new RegistryCaller(remembered, null);
+            }
             else if (validator.Validate(bearer, options.Value.RegistryService).Claims is { } claims)
             {
-                caller = new RegistryCaller(ReadAccess(claims), null);
+                var access = ReadAccess(claims);
+                verified.Add(bearer, access, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(claims.GetProperty("exp").GetInt64(), 0, 253402300799)) + JwtValidator.Leeway);
+                caller = new RegistryCaller(access, null);
             }
         }
         else if (AuthorizationHeader.TryReadBasic(context.Request, out _, out var password) && TokenSecrets.LooksLikeToken(password))
