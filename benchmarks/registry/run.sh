@@ -12,7 +12,8 @@
 #                      temp WHARF_DATA, logs at Warning (distribution runs at level error without access log),
 #                      GC grace period 0 and no GC schedule; sets --wharf, --wharf-pid and, unless given,
 #                      --wharf-gc-cmd (POST /api/v1/registry/gc, which collects synchronously)
-#   --wharf-creds      user:token for skopeo (--dest-creds), curl (-u) and wrk (Basic header) once auth is on
+#   --wharf-creds      user:token for skopeo (--dest-creds) and curl (-u); wrk gets a registry JWT with them.
+#                      With --wharf-start: the bootstrap admin token the server wrote
 #   --wharf-gc-cmd     a shell command that runs Wharf's GC to completion (online: the registry stays up);
 #                      $WHARF_URL is set for it
 #   --runs N           repetitions per workload; figures are medians (default 3)
@@ -228,11 +229,14 @@ if ((wharf_start)); then
   # everything unreferenced at once (grace period 0), only when the run asks (no schedule).
   WHARF_DATA=$work/wharf-data taskset -c "$server_cpu" dotnet "$work/wharf-bin/Wharf.Server.dll" --urls "$wharf_url" \
     --Logging:LogLevel:Default=Warning --Wharf:Registry:GarbageCollectionGracePeriod=00:00:00 \
-    --Wharf:Registry:GarbageCollectionInterval=00:00:00 >"$work/wharf.log" 2>&1 &
+    --Wharf:Registry:GarbageCollectionInterval=00:00:00 --Wharf:Auth:RegistryTokenLifetime=01:00:00 \
+    --Wharf:Auth:TokenEndpointPermitsPerMinute=100000 >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   started+=("$wharf_pid")
   wait_http "$wharf_url/healthz/ready"
-  [[ -n $wharf_gc_cmd ]] || wharf_gc_cmd='curl -fsS -X POST "$WHARF_URL/api/v1/registry/gc"'
+  # Wharf is secure by default: the run uses the bootstrap administrator it created, as a user would.
+  [[ -n $wharf_creds ]] || wharf_creds="admin:$(cat "$work/wharf-data/admin-token")"
+  [[ -n $wharf_gc_cmd ]] || wharf_gc_cmd='curl -fsS -u "$WHARF_CREDS" -X POST "$WHARF_URL/api/v1/registry/gc"'
 fi
 if [[ -n $wharf_url ]]; then
   code=$(curl -s -o /dev/null -w '%{http_code}' ${wharf_creds:+-u "$wharf_creds"} "$wharf_url/v2/" || true)
@@ -387,7 +391,7 @@ cp "$manifest_file" "$ng/static/v2/bench/busybox/manifests/1"
 page_source=${targets[0]} # Wharf when present: its page is the page; distribution always sends everything
 for n in "${tag_counts[@]}"; do
   mkdir -p "$ng/static/v2/bench/tags-$n/tags"
-  curl -fsS "${base[$page_source]}/v2/bench/tags-$n/tags/list?$(page_query "$n")" >"$ng/static/v2/bench/tags-$n/tags/list"
+  curl -fsS $(curl_auth "$page_source") "${base[$page_source]}/v2/bench/tags-$n/tags/list?$(page_query "$n")" >"$ng/static/v2/bench/tags-$n/tags/list"
 done
 # user root: as root, nginx's worker would otherwise run as nobody and could not read the 0700 temp dir
 # or distribution's files (ignored with a warning when not root).
@@ -455,6 +459,15 @@ wrk_run() { # target path connections seconds [accept]
   w_p99_ms=$(awk -v p="$p99_us" 'BEGIN { printf "%.2f", p / 1000 }')
   w_cpu=$(ticks_to_s $((after - before)))
 }
+
+# Pull clients (docker, podman, skopeo) trade their credentials for a registry JWT once and send it with every
+# request; wrk does the same, with one token covering every repository it reads.
+if [[ -n ${creds[wharf]:-} ]]; then
+  scopes="scope=repository:bench/busybox:pull&scope=repository:bench/blobs:pull"
+  for n in "${tag_counts[@]}"; do scopes+="&scope=repository:bench/tags-$n:pull"; done
+  jwt=$(curl -fsS -u "${creds[wharf]}" "${base[wharf]}/auth/token?service=wharf&$scopes" | jq -r .token)
+  auth[wharf]="Bearer $jwt"
+fi
 
 get_targets=("${targets[@]}" nginx)
 # Warm-up, not recorded: .NET compiles hot methods again with full optimization after their first calls, and
@@ -620,7 +633,7 @@ for ((run = 1; run <= runs; run++)); do
     else
       before=$(cpu_ticks "${pid[$t]:-}")
       start=$(date +%s.%N)
-      WHARF_URL=${base[$t]} bash -c "$wharf_gc_cmd" >"$work/gc-wharf-$run.log" 2>&1
+      WHARF_URL=${base[$t]} WHARF_CREDS=$wharf_creds bash -c "$wharf_gc_cmd" >"$work/gc-wharf-$run.log" 2>&1
       end=$(date +%s.%N)
       after=$(cpu_ticks "${pid[$t]:-}")
       gc_wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
