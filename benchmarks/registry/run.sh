@@ -581,27 +581,32 @@ gc_seed() { # target repo count
   : >"$dir/put-blobs.cfg"
   : >"$dir/put-manifests.cfg"
   : >"$dir/deletes.cfg"
+  # Options on curl's command line apply only to the first transfer of a config file (each "next" starts afresh),
+  # so every entry carries its own status output and credentials.
+  local each='write-out = "%{http_code}\\n"\n'
+  [[ -n ${creds[$1]:-} ]] && each+="user = \"${creds[$1]}\"\n"
   for ((i = 0; i < $3; i++)); do
     n=$(printf '%05d' "$i")
     for kind in layer config; do
       if [[ $kind == layer ]]; then l=${locations[2 * i]} d=${layer_digest[i]}; else l=${locations[2 * i + 1]} d=${config_digest[i]}; fi
       [[ $l == http* ]] || l=${base[$1]}$l
       [[ $l == *\?* ]] && l="$l&digest=$d" || l="$l?digest=$d"
-      printf 'url = "%s"\nupload-file = "%s"\noutput = "/dev/null"\nheader = "Content-Type: application/octet-stream"\nnext\n' \
-        "$l" "$dir/$kind-$n" >>"$dir/put-blobs.cfg"
+      printf 'url = "%s"\nupload-file = "%s"\noutput = "/dev/null"\nheader = "Content-Type: application/octet-stream"\n%bnext\n' \
+        "$l" "$dir/$kind-$n" "$each" >>"$dir/put-blobs.cfg"
     done
-    printf 'url = "%s"\nupload-file = "%s"\noutput = "/dev/null"\nheader = "Content-Type: %s"\nnext\n' \
-      "${base[$1]}/v2/$2/manifests/g$n" "$dir/manifest-$n" "$oci_manifest" >>"$dir/put-manifests.cfg"
+    printf 'url = "%s"\nupload-file = "%s"\noutput = "/dev/null"\nheader = "Content-Type: %s"\n%bnext\n' \
+      "${base[$1]}/v2/$2/manifests/g$n" "$dir/manifest-$n" "$oci_manifest" "$each" >>"$dir/put-manifests.cfg"
     if ((i % 2)); then
-      printf 'url = "%s"\nrequest = "DELETE"\noutput = "/dev/null"\nnext\n' \
-        "${base[$1]}/v2/$2/manifests/${manifest_digest[i]}" >>"$dir/deletes.cfg"
+      printf 'url = "%s"\nrequest = "DELETE"\noutput = "/dev/null"\n%bnext\n' \
+        "${base[$1]}/v2/$2/manifests/${manifest_digest[i]}" "$each" >>"$dir/deletes.cfg"
     fi
   done
   for cfg in put-blobs put-manifests deletes; do
     sed -i '$d' "$dir/$cfg.cfg" # a final "next" would make curl expect one more URL
-    taskset -c "$load_cpu" curl -s --no-progress-meter --parallel --parallel-max 8 -w '%{http_code}\n' \
-      $(curl_auth "$1") -K "$dir/$cfg.cfg" | sort | uniq -c |
-      awk '$2 !~ /^2/ { bad += $1 } END { exit bad > 0 }' || { echo "run.sh: $cfg on $1 failed" >&2; return 1; }
+    expected=$(grep -c '^url' "$dir/$cfg.cfg")
+    taskset -c "$load_cpu" curl -s --no-progress-meter --parallel --parallel-max 8 -K "$dir/$cfg.cfg" | sort | uniq -c |
+      awk -v want="$expected" '{ seen += $1 } $2 !~ /^2/ { bad += $1 } END { exit bad > 0 || seen != want }' ||
+      { echo "run.sh: $cfg on $1 failed" >&2; return 1; }
   done
   # Even indexes are kept; index 0 is the first.
   echo "g00000 ${config_digest[0]}"
