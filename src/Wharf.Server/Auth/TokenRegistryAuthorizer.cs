@@ -21,7 +21,13 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
         var caller = await ResolveAsync(context, cancellationToken);
         if (repository is not { } name)
         {
-            return caller.IsAuthenticated ? null : Challenge(context, null, RegistryActions.None, insufficientScope: false);
+            if (caller.IsAuthenticated)
+            {
+                return null;
+            }
+
+            await AuditRefusalAsync(context, caller, 401, "the credentials are invalid, expired or revoked", cancellationToken);
+            return Challenge(context, null, RegistryActions.None, insufficientScope: false);
         }
 
         if (caller.IsAuthenticated && (caller.ActionsOn(name) & actions) == actions)
@@ -31,10 +37,32 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
 
         if (caller.Principal is not null)
         {
-            return new RegistryErrorResult(RegistryErrorCode.Denied, $"the token does not allow {Describe(actions)} on {name.Value}");
+            var message = $"the token does not allow {Describe(actions)} on {name.Value}";
+            await AuditRefusalAsync(context, caller, 403, message, cancellationToken);
+            return new RegistryErrorResult(RegistryErrorCode.Denied, message);
         }
 
+        await AuditRefusalAsync(context, caller, 401, caller.IsAuthenticated
+            ? $"the registry token does not allow {Describe(actions)} on {name.Value}"
+            : "the credentials are invalid, expired or revoked", cancellationToken);
         return Challenge(context, name, actions, insufficientScope: caller.IsAuthenticated);
+    }
+
+    /// <summary>
+    /// Audits a refusal of presented credentials. The anonymous first request every client makes (to learn the
+    /// challenge) is the protocol's handshake, not a decision worth a row, so requests without an Authorization header
+    /// are not recorded.
+    /// </summary>
+    private static async Task AuditRefusalAsync(HttpContext context, RegistryCaller caller, int status, string message, CancellationToken cancellationToken)
+    {
+        if (!AuthorizationHeader.IsPresent(context.Request))
+        {
+            return;
+        }
+
+        var actor = caller.Principal?.Subject ?? caller.JwtSubject ?? "anonymous";
+        await context.RequestServices.GetRequiredService<AuditLog>().RecordAsync(
+            context, actor, "access.denied", $"{context.Request.Method} {context.Request.Path}", $"refused {status}: {message}", cancellationToken);
     }
 
     public async ValueTask<bool> CanListAsync(HttpContext context, string repository, CancellationToken cancellationToken = default)
@@ -60,7 +88,10 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
             }
             else if (validator.Validate(bearer, options.Value.RegistryService).Claims is { } claims)
             {
-                caller = new RegistryCaller(ReadAccess(claims), null);
+                caller = new RegistryCaller(ReadAccess(claims), null)
+                {
+                    JwtSubject = claims.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null,
+                };
             }
         }
         else if (AuthorizationHeader.TryReadBasic(context.Request, out _, out var password) && TokenSecrets.LooksLikeToken(password))
