@@ -183,6 +183,29 @@ public sealed class AuthHostileInputTests : IDisposable
     }
 
     [Fact]
+    public async Task OversizedAuthorizationHeader_OverRealKestrel_401Or431AndServerKeepsServing()
+    {
+        // The in-process test host has no header limits; Kestrel does (32 KiB of headers by default).
+        using var server = new KestrelWharfServer();
+        using var client = server.CreateAnonymousClient();
+        var twentyKiB = "wharf_pat_" + new string('A', 20 * 1024);
+        var sixtyFourKiB = "wharf_pat_" + new string('A', 64 * 1024);
+
+        using var v2 = await SendAsync(client, "/v2/", new AuthenticationHeaderValue("Bearer", twentyKiB));
+        using var api = await SendAsync(client, "/api/v1/status", new AuthenticationHeaderValue("Bearer", twentyKiB));
+        await AssertRegistryErrorAsync(v2, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        await AssertProblemAsync(api, HttpStatusCode.Unauthorized);
+        using (var tooLarge = await SendAsync(client, "/v2/", new AuthenticationHeaderValue("Bearer", sixtyFourKiB)))
+        {
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooLarge.StatusCode);
+        }
+
+        using var admin = server.CreateClient();
+        using var after = await admin.GetAsync("/api/v1/status");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
     public async Task TokenEndpoint_BruteForce_RateLimited429WithRetryAfterAndAudited()
     {
         factory.Settings["Wharf:Auth:TokenEndpointPermitsPerMinute"] = "5";
