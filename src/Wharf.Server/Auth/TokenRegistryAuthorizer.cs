@@ -159,7 +159,11 @@ internal sealed class TokenRegistryAuthorizer(JwtValidator validator, IOptions<A
             challenge += ",error=\"insufficient_scope\"";
         }
 
-        return new RegistryErrorResult(RegistryErrorCode.Unauthorized, "authentication required",
+        // Clients print this message: "authentication required" would tell a signed-in caller the wrong thing.
+        var message = insufficientScope && repository is { } refused
+            ? $"the registry token does not allow {Describe(actions)} on {refused.Value}"
+            : "authentication required";
+        return new RegistryErrorResult(RegistryErrorCode.Unauthorized, message,
             new Dictionary<string, string> { ["WWW-Authenticate"] = challenge });
     }
 

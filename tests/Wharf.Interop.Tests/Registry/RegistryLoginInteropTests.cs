@@ -129,6 +129,7 @@ public sealed class RegistryLoginInteropTests(KestrelWharfFixture wharf, TestIma
         Assert.Equal(Layout.Resolve("busybox"), new OciLayout(back.Path).Resolve("pulled"));
         AssertRefused(push);
         AssertRefused(delete);
+        Assert.Contains("does not allow delete on", delete.Stderr, StringComparison.Ordinal);
         Assert.Equal(["1"], await admin.ListTagsAsync($"docker://{wharf.Host}/{project.Name}/app"));
     }
 

@@ -99,6 +99,7 @@ public sealed class AuthHostileInputTests : IDisposable
         await AssertRegistryErrorAsync(own, HttpStatusCode.NotFound, "NAME_UNKNOWN");
         await AssertRegistryErrorAsync(other, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         Assert.Contains("error=\"insufficient_scope\"", other.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Contains("does not allow pull on pb/x", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var entry = Assert.Single(await RefusalsAsync(OtherV2, 401));
         Assert.Equal("sa:pa/ci", entry.Actor);
     }
