@@ -10,6 +10,9 @@ internal sealed record RegistryCaller(IReadOnlyDictionary<string, RegistryAction
 {
     public static RegistryCaller Anonymous { get; } = new(null, null);
 
+    /// <summary>The <c>sub</c> of a verified registry JWT, for the audit log.</summary>
+    public string? JwtSubject { get; init; }
+
     public bool IsAuthenticated => JwtAccess is not null || Principal is not null;
 
     public RegistryActions ActionsOn(RepositoryName repository)

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Wharf.Server.Registry;
-
 namespace Wharf.Server.Auth;
 
 /// <summary>
@@ -16,35 +14,35 @@ internal sealed class RegistryJwtCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public bool TryGet(string token, out IReadOnlyDictionary<string, RegistryActions> access)
+    public bool TryGet(string token, out RegistryCaller caller)
     {
         if (_entries.TryGetValue(token, out var entry))
         {
             if (time.GetUtcNow() <= entry.ValidUntil)
             {
-                access = entry.Access;
+                caller = entry.Caller;
                 return true;
             }
 
             _entries.TryRemove(token, out _);
         }
 
-        access = null!;
+        caller = null!;
         return false;
     }
 
     /// <param name="token">The verified token.</param>
-    /// <param name="access">What it grants.</param>
+    /// <param name="caller">What it grants and whom it names.</param>
     /// <param name="validUntil">The last instant the validator would still accept it (expiry plus leeway).</param>
-    public void Add(string token, IReadOnlyDictionary<string, RegistryActions> access, DateTimeOffset validUntil)
+    public void Add(string token, RegistryCaller caller, DateTimeOffset validUntil)
     {
         if (_entries.Count >= Capacity)
         {
             _entries.Clear();
         }
 
-        _entries[token] = new Entry(access, validUntil);
+        _entries[token] = new Entry(caller, validUntil);
     }
 
-    private sealed record Entry(IReadOnlyDictionary<string, RegistryActions> Access, DateTimeOffset ValidUntil);
+    private sealed record Entry(RegistryCaller Caller, DateTimeOffset ValidUntil);
 }

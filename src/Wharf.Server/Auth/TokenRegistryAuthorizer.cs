@@ -22,7 +22,13 @@ internal sealed class TokenRegistryAuthorizer(
         var caller = await ResolveAsync(context, cancellationToken);
         if (repository is not { } name)
         {
-            return caller.IsAuthenticated ? null : Challenge(context, null, RegistryActions.None, insufficientScope: false);
+            if (caller.IsAuthenticated)
+            {
+                return null;
+            }
+
+            await AuditRefusalAsync(context, caller, 401, "the credentials are invalid, expired or revoked", cancellationToken);
+            return Challenge(context, null, RegistryActions.None, insufficientScope: false);
         }
 
         if (caller.IsAuthenticated && (caller.ActionsOn(name) & actions) == actions)
@@ -32,10 +38,32 @@ internal sealed class TokenRegistryAuthorizer(
 
         if (caller.Principal is not null)
         {
-            return new RegistryErrorResult(RegistryErrorCode.Denied, $"the token does not allow {Describe(actions)} on {name.Value}");
+            var message = $"the token does not allow {Describe(actions)} on {name.Value}";
+            await AuditRefusalAsync(context, caller, 403, message, cancellationToken);
+            return new RegistryErrorResult(RegistryErrorCode.Denied, message);
         }
 
+        await AuditRefusalAsync(context, caller, 401, caller.IsAuthenticated
+            ? $"the registry token does not allow {Describe(actions)} on {name.Value}"
+            : "the credentials are invalid, expired or revoked", cancellationToken);
         return Challenge(context, name, actions, insufficientScope: caller.IsAuthenticated);
+    }
+
+    /// <summary>
+    /// Audits a refusal of presented credentials. The anonymous first request every client makes (to learn the
+    /// challenge) is the protocol's handshake, not a decision worth a row, so requests without an Authorization header
+    /// are not recorded.
+    /// </summary>
+    private static async Task AuditRefusalAsync(HttpContext context, RegistryCaller caller, int status, string message, CancellationToken cancellationToken)
+    {
+        if (!AuthorizationHeader.IsPresent(context.Request))
+        {
+            return;
+        }
+
+        var actor = caller.Principal?.Subject ?? caller.JwtSubject ?? "anonymous";
+        await context.RequestServices.GetRequiredService<AuditLog>().RecordAsync(
+            context, actor, "access.denied", $"{context.Request.Method} {context.Request.Path}", $"refused {status}: {message}", cancellationToken);
     }
 
     public async ValueTask<RepositoryVisibility> VisibleRepositoriesAsync(HttpContext context, CancellationToken cancellationToken = default)
@@ -66,13 +94,15 @@ internal sealed class TokenRegistryAuthorizer(
             }
             else if (verified.TryGet(bearer, out var remembered))
             {
-                caller = new RegistryCaller(remembered, null);
+                caller = remembered;
             }
             else if (validator.Validate(bearer, options.Value.RegistryService).Claims is { } claims)
             {
-                var access = ReadAccess(claims);
-                verified.Add(bearer, access, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(claims.GetProperty("exp").GetInt64(), 0, 253402300799)) + JwtValidator.Leeway);
-                caller = new RegistryCaller(access, null);
+                caller = new RegistryCaller(ReadAccess(claims), null)
+                {
+                    JwtSubject = claims.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null,
+                };
+                verified.Add(bearer, caller, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(claims.GetProperty("exp").GetInt64(), 0, 253402300799)) + JwtValidator.Leeway);
             }
         }
         else if (AuthorizationHeader.TryReadBasic(context.Request, out _, out var password) && TokenSecrets.LooksLikeToken(password))
@@ -140,7 +170,11 @@ internal sealed class TokenRegistryAuthorizer(
             challenge += ",error=\"insufficient_scope\"";
         }
 
-        return new RegistryErrorResult(RegistryErrorCode.Unauthorized, "authentication required",
+        // Clients print this message: "authentication required" would tell a signed-in caller the wrong thing.
+        var message = insufficientScope && repository is { } refused
+            ? $"the registry token does not allow {Describe(actions)} on {refused.Value}"
+            : "authentication required";
+        return new RegistryErrorResult(RegistryErrorCode.Unauthorized, message,
             new Dictionary<string, string> { ["WWW-Authenticate"] = challenge });
     }
 

@@ -16,12 +16,16 @@ internal sealed class PodmanSandbox : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("wp");
     private readonly string? _credentials;
+    private readonly RegistryAuthFile? _authFile;
     private readonly Dictionary<string, string> _environment;
     private readonly string[] _globalOptions;
 
-    public PodmanSandbox(string? credentials)
+    /// <param name="credentials"><c>user:password</c> for <c>--creds</c> on each push and pull, or null.</param>
+    /// <param name="authFile">Where <c>podman login</c> stores credentials and push and pull read them, or null.</param>
+    public PodmanSandbox(string? credentials, RegistryAuthFile? authFile = null)
     {
         _credentials = credentials;
+        _authFile = authFile;
         var storageConf = _directory.Combine("storage.conf");
         File.WriteAllText(storageConf, $"""
             [storage]
@@ -38,6 +42,11 @@ internal sealed class PodmanSandbox : IAsyncDisposable
             ["CONTAINERS_STORAGE_CONF"] = storageConf,
             ["CONTAINERS_REGISTRIES_CONF"] = registriesConf,
         };
+        foreach (var (key, value) in authFile?.Environment ?? new Dictionary<string, string>())
+        {
+            _environment[key] = value;
+        }
+
         // --tmpdir holds libpod's transient state and the events log. cgroupfs works for root whether or not
         // systemd is PID 1 (here it is not).
         _globalOptions = ["--tmpdir", _directory.Combine("tmp"), "--cgroup-manager", "cgroupfs"];
@@ -45,6 +54,16 @@ internal sealed class PodmanSandbox : IAsyncDisposable
 
     public Task<ProcessResult> RunAsync(params string[] args)
         => ProcessRunner.RunAsync("podman", [.. _globalOptions, .. args], _environment);
+
+    /// <summary><c>podman login</c> with the password on stdin, into the sandbox's auth file.</summary>
+    public Task<ProcessResult> LoginAsync(string host, string username, string password)
+        => ProcessRunner.RunAsync(
+            "podman",
+            [.. _globalOptions, "login", "--tls-verify=false", .. AuthFileOptions(), "--username", username, "--password-stdin", host],
+            _environment,
+            standardInput: password);
+
+    public Task<ProcessResult> LogoutAsync(string host) => RunAsync(["logout", .. AuthFileOptions(), host]);
 
     /// <summary>Pulls from a plain-HTTP registry; returns the local image id.</summary>
     public async Task<string> PullAsync(string image)
@@ -87,5 +106,7 @@ internal sealed class PodmanSandbox : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private string[] CredentialOptions() => _credentials is null ? [] : ["--creds", _credentials];
+    private string[] CredentialOptions() => _credentials is not null ? ["--creds", _credentials] : AuthFileOptions();
+
+    private string[] AuthFileOptions() => _authFile is null ? [] : ["--authfile", _authFile.Path];
 }

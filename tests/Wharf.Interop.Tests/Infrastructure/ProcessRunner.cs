@@ -14,6 +14,7 @@ internal static class ProcessRunner
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string>? environment = null,
         TimeSpan? timeout = null,
+        string? standardInput = null,
         CancellationToken cancellationToken = default)
     {
         var info = new ProcessStartInfo(RequiredTool.Path(tool))
@@ -36,7 +37,13 @@ internal static class ProcessRunner
         var commandLine = $"{tool} {string.Join(' ', info.ArgumentList)}";
         using var process = Process.Start(info)
             ?? throw new InvalidOperationException($"`{commandLine}` did not start");
-        process.StandardInput.Close(); // nothing here may wait for a prompt to be answered
+        // Input is written whole and closed (a secret for --password-stdin); nothing here may wait for a prompt.
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
 

@@ -6,13 +6,21 @@ namespace Wharf.Interop.Tests.Infrastructure;
 /// <summary>
 /// skopeo against a plain-HTTP test registry. TLS verification is turned off per command
 /// (<c>--tls-verify=false</c>), never machine-wide in registries.conf; <c>--insecure-policy</c> keeps the run
-/// independent of the machine's /etc/containers/policy.json.
+/// independent of the machine's /etc/containers/policy.json. Credentials come either from <c>--creds</c> on each
+/// command or, with <paramref name="authFile"/>, from what <c>skopeo login</c> stored in that file.
 /// </summary>
-internal sealed class Skopeo(string? credentials)
+internal sealed class Skopeo(string? credentials, RegistryAuthFile? authFile = null)
 {
+    /// <summary><c>skopeo login</c> with the password on stdin, as a script would do it.</summary>
+    public Task<ProcessResult> LoginAsync(string host, string username, string password)
+        => RunAsync([.. "login --tls-verify=false".Split(' '), .. AuthFileOptions(), "--username", username, "--password-stdin", host], password);
+
+    public Task<ProcessResult> LogoutAsync(string host)
+        => RunAsync(["logout", .. AuthFileOptions(), host]);
+
     public Task<ProcessResult> CopyAsync(string source, string destination, params string[] options)
     {
-        List<string> args = ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", .. options];
+        List<string> args = ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", .. AuthFileOptions(), .. options];
         if (credentials is not null && source.StartsWith("docker://", StringComparison.Ordinal))
         {
             args.AddRange(["--src-creds", credentials]);
@@ -54,8 +62,10 @@ internal sealed class Skopeo(string? credentials)
         return [.. json.RootElement.GetProperty("Tags").EnumerateArray().Select(t => t.GetString() ?? string.Empty)];
     }
 
-    private static Task<ProcessResult> RunAsync(IEnumerable<string> args)
-        => ProcessRunner.RunAsync("skopeo", ["--insecure-policy", .. args]);
+    private Task<ProcessResult> RunAsync(IEnumerable<string> args, string? standardInput = null)
+        => ProcessRunner.RunAsync("skopeo", ["--insecure-policy", .. args], authFile?.Environment, standardInput: standardInput);
+
+    private string[] AuthFileOptions() => authFile is null ? [] : ["--authfile", authFile.Path];
 
     private List<string> WithCredentials(List<string> args, string reference)
     {
@@ -63,6 +73,8 @@ internal sealed class Skopeo(string? credentials)
         {
             args.AddRange(["--creds", credentials]);
         }
+
+        args.AddRange(AuthFileOptions());
 
         args.Add(reference);
         return args;

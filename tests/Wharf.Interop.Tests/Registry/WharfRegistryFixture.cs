@@ -30,6 +30,10 @@ public sealed class WharfRegistryFixture() : RegistryFixture("wi-wharf")
             new Dictionary<string, string?>
             {
                 ["WHARF_DATA"] = Data.Combine("data"),
+                // Every skopeo and podman command fetches registry tokens, all from 127.0.0.1, and the suite makes more
+                // than the default 60 a minute: the limit is against brute force (tested in Wharf.Server.Tests), and
+                // at the default these tests fail with "too many requests to registry" on a fast machine.
+                ["Wharf__Auth__TokenEndpointPermitsPerMinute"] = "100000",
                 // An inherited ASPNETCORE_URLS or environment would fight --urls or change behaviour.
                 ["ASPNETCORE_URLS"] = null,
                 ["ASPNETCORE_ENVIRONMENT"] = null,

@@ -6,7 +6,7 @@ namespace Wharf.Server.Tests.Auth;
 
 public sealed class RegistryJwtCacheTests
 {
-    private static readonly Dictionary<string, RegistryActions> Access = new(StringComparer.Ordinal) { ["ml/app"] = RegistryActions.Pull };
+    private static readonly RegistryCaller Access = new(new Dictionary<string, RegistryActions>(StringComparer.Ordinal) { ["ml/app"] = RegistryActions.Pull }, null);
 
     [Fact]
     public void TryGet_UntilValidUntil_HitsThenExpires()
