@@ -5,8 +5,8 @@ using Wharf.Server.Data;
 namespace Wharf.Server.Auth;
 
 /// <summary>
-/// Projects, users, service accounts and memberships: the administrative side of auth. The API and UI for these
-/// come with the next increment; tests and the bootstrap use this directly.
+/// Projects, users, service accounts and memberships: the administrative side of auth, used by the admin API
+/// (<see cref="ProjectEndpoints"/>, <see cref="UserEndpoints"/>, ...), the bootstrap and tests.
 /// </summary>
 internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPasswordHasher<User> hasher)
 {
@@ -78,4 +78,54 @@ internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPassw
 
     public async Task SetUserDisabledAsync(long userId, bool disabled, CancellationToken cancellationToken = default) =>
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled), cancellationToken);
+
+    /// <summary>Creates a project and makes <paramref name="ownerUserId"/> its owner, both or neither.</summary>
+    public async Task<Project> CreateProjectAsync(string name, long ownerUserId, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var project = await CreateProjectAsync(name, cancellationToken);
+        db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = ownerUserId, Role = ProjectRole.Owner, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return project;
+    }
+
+    /// <summary>
+    /// Removes a user from a project unless they are its last owner (a project nobody can administer would be
+    /// stuck until a server administrator steps in). The count is part of the DELETE, so two removals racing each
+    /// other on SQLite (one writer at a time) cannot both pass it.
+    /// </summary>
+    public async Task<MemberRemoval> RemoveUserUnlessLastOwnerAsync(long projectId, long userId, CancellationToken cancellationToken = default)
+    {
+        var removed = await db.ProjectMembers
+            .Where(m => m.ProjectId == projectId && m.UserId == userId)
+            .Where(m => m.Role != ProjectRole.Owner
+                || db.ProjectMembers.Count(o => o.ProjectId == projectId && o.UserId != null && o.Role == ProjectRole.Owner) > 1)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (removed > 0)
+        {
+            return MemberRemoval.Removed;
+        }
+
+        return await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken)
+            ? MemberRemoval.LastOwner
+            : MemberRemoval.NotMember;
+    }
+
+    /// <summary>Whether <paramref name="userId"/> is the only user owning <paramref name="projectId"/>.</summary>
+    public async Task<bool> IsLastOwnerAsync(long projectId, long userId, CancellationToken cancellationToken = default)
+    {
+        var owners = await db.ProjectMembers
+            .Where(m => m.ProjectId == projectId && m.UserId != null && m.Role == ProjectRole.Owner)
+            .Select(m => m.UserId)
+            .Take(2)
+            .ToListAsync(cancellationToken);
+        return owners.Count == 1 && owners[0] == userId;
+    }
+
+    public async Task SetPasswordAsync(User user, string password, CancellationToken cancellationToken = default)
+    {
+        user.PasswordHash = hasher.HashPassword(user, password);
+        await db.SaveChangesAsync(cancellationToken);
+    }
 }
