@@ -79,12 +79,21 @@ internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPassw
     public async Task SetUserDisabledAsync(long userId, bool disabled, CancellationToken cancellationToken = default) =>
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled), cancellationToken);
 
-    /// <summary>Creates a project and makes <paramref name="ownerUserId"/> its owner, both or neither.</summary>
-    public async Task<Project> CreateProjectAsync(string name, long ownerUserId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates a project and makes <paramref name="ownerUserId"/> its owner, all or nothing. A token names its projects
+    /// by id, so the token that created the project (<paramref name="creatingTokenId"/>) could not otherwise reach it:
+    /// it is granted the owner's scopes there, which lets the creator add members and mint narrower tokens with it.
+    /// </summary>
+    public async Task<Project> CreateProjectAsync(string name, long ownerUserId, long? creatingTokenId, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var project = await CreateProjectAsync(name, cancellationToken);
         db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = ownerUserId, Role = ProjectRole.Owner, CreatedAt = time.GetUtcNow() });
+        if (creatingTokenId is { } tokenId)
+        {
+            db.AccessTokenGrants.Add(new AccessTokenGrant { TokenId = tokenId, ProjectId = project.Id, Scopes = ProjectRoles.Owner });
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return project;

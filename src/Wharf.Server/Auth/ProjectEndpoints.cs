@@ -62,7 +62,9 @@ internal static class ProjectEndpoints
         Project project;
         try
         {
-            project = await directory.CreateProjectAsync(request.Name, caller.Id, cancellationToken);
+            // An every-project token reaches the new project already; any other token needs a grant for it.
+            var tokenId = caller.EveryProject.HasFlag(ProjectRoles.Owner) ? null : caller.TokenId;
+            project = await directory.CreateProjectAsync(request.Name, caller.Id, tokenId, cancellationToken);
         }
         catch (DbUpdateException)
         {
