@@ -14,7 +14,7 @@ public sealed class FsckCommandTests
         await using var server = await LocalServer.StartAsync();
         await PushBlobAsync(server, "clean");
 
-        var (exit, stdout, _) = await CliRun.RunAsync("fsck", "--verify", "--server", server.Address.ToString());
+        var (exit, stdout, _) = await CliRun.RunAsync("fsck", "--verify", "--server", server.Address.ToString(), "--token", server.AdminToken);
 
         Assert.Equal(0, exit);
         Assert.Contains("checked 1 blobs (1 stored)", stdout, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class FsckCommandTests
         await using var server = await LocalServer.StartAsync();
         await PushBlobAsync(server, "json");
 
-        var (exit, stdout, stderr) = await CliRun.RunAsync("fsck", "--verify", "--server", server.Address.ToString(), "--format", "json");
+        var (exit, stdout, stderr) = await CliRun.RunAsync("fsck", "--verify", "--server", server.Address.ToString(), "--token", server.AdminToken, "--format", "json");
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, stderr);
@@ -46,7 +46,7 @@ public sealed class FsckCommandTests
         var digest = await PushBlobAsync(server, "gone");
         File.Delete(Path.Combine(server.DataDirectory, "blobs", "sha256", digest[7..9], digest[7..]));
 
-        var (exit, stdout, _) = await CliRun.RunAsync("fsck", "--server", server.Address.ToString());
+        var (exit, stdout, _) = await CliRun.RunAsync("fsck", "--server", server.Address.ToString(), "--token", server.AdminToken);
 
         Assert.Equal(1, exit);
         Assert.Contains(RegistryProblemKinds.BlobMissing, stdout, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class ServerProcessTests
         {
             await WaitForLiveAsync(new Uri(url), process, output);
 
-            var (exit, stdout, _) = await CliRun.RunAsync("status", "--server", url);
+            var (exit, stdout, _) = await CliRun.RunAsync("status", "--server", url, "--token", File.ReadAllText(Path.Combine(data, "admin-token")).Trim());
 
             Assert.Equal(0, exit);
             Assert.Contains(data, stdout, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ public sealed class StatusCommandTests
     {
         await using var server = await LocalServer.StartAsync();
 
-        var (exit, stdout, stderr) = await CliRun.RunAsync("status", "--server", server.Address.ToString(), "--format", "json");
+        var (exit, stdout, stderr) = await CliRun.RunAsync("status", "--server", server.Address.ToString(), "--token", server.AdminToken, "--format", "json");
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, stderr);
@@ -25,7 +25,7 @@ public sealed class StatusCommandTests
     {
         await using var server = await LocalServer.StartAsync();
 
-        var (exit, stdout, _) = await CliRun.RunAsync("status", "--server", server.Address.ToString());
+        var (exit, stdout, _) = await CliRun.RunAsync("status", "--server", server.Address.ToString(), "--token", server.AdminToken);
 
         Assert.Equal(0, exit);
         Assert.Contains(server.DataDirectory, stdout, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class StatusCommandTests
         Environment.SetEnvironmentVariable(WharfClient.ServerEnvironmentVariable, server.Address.ToString());
         try
         {
-            var (exit, stdout, _) = await CliRun.RunAsync("status", "--format", "json");
+            var (exit, stdout, _) = await CliRun.RunAsync("status", "--format", "json", "--token", server.AdminToken);
 
             Assert.Equal(0, exit);
             Assert.Contains(JsonEncodedText.Encode(server.DataDirectory).ToString(), stdout, StringComparison.Ordinal);
