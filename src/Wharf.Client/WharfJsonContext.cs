@@ -15,7 +15,6 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(RegistryCheckReport))]
 [JsonSerializable(typeof(RegistryTokenResponse))]
 [JsonSerializable(typeof(WhoAmI))]
-[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(IReadOnlyList<ProjectInfo>))]
 [JsonSerializable(typeof(ProjectInfo))]
 [JsonSerializable(typeof(CreateProjectRequest))]

@@ -41,7 +41,7 @@ internal static class LogoutCommand
             var message = removed ? $"Logged out of {key}." : $"No token was stored for {key}.";
             if (parse.GetValue(CliApp.FormatOption) == OutputFormat.Json)
             {
-                await stdout.WriteLineAsync($"{{\"server\":{System.Text.Json.JsonSerializer.Serialize(key, CliJson.Context.String)},\"removed\":{(removed ? "true" : "false")}}}");
+                await stdout.WriteLineAsync($"{{\"server\":{CliJson.Quote(key)},\"removed\":{(removed ? "true" : "false")}}}");
                 await stderr.WriteLineAsync(message);
             }
             else

@@ -81,7 +81,7 @@ internal static class ProjectMembersCommand
             if (format == OutputFormat.Json)
             {
                 await stdout.WriteLineAsync(
-                    $"{{\"project\":{JsonSerializer.Serialize(projectName, CliJson.Context.String)},\"removed\":{JsonSerializer.Serialize(username, CliJson.Context.String)}}}");
+                    $"{{\"project\":{CliJson.Quote(projectName)},\"removed\":{CliJson.Quote(username)}}}");
             }
             else
             {

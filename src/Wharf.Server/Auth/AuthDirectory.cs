@@ -100,37 +100,68 @@ internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPassw
     }
 
     /// <summary>
-    /// Removes a user from a project unless they are its last owner (a project nobody can administer would be
-    /// stuck until a server administrator steps in). The count is part of the DELETE, so two removals racing each
-    /// other on SQLite (one writer at a time) cannot both pass it.
+    /// Removes a user from a project unless they are its last owner (a project nobody can administer would be stuck
+    /// until a server administrator steps in).
     /// </summary>
     public async Task<MemberRemoval> RemoveUserUnlessLastOwnerAsync(long projectId, long userId, CancellationToken cancellationToken = default)
     {
-        var removed = await db.ProjectMembers
-            .Where(m => m.ProjectId == projectId && m.UserId == userId)
-            .Where(m => m.Role != ProjectRole.Owner
-                || db.ProjectMembers.Count(o => o.ProjectId == projectId && o.UserId != null && o.Role == ProjectRole.Owner) > 1)
-            .ExecuteDeleteAsync(cancellationToken);
-        if (removed > 0)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockMembershipAsync(projectId, cancellationToken);
+        var member = await db.ProjectMembers.SingleOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken);
+        if (member is null)
         {
-            return MemberRemoval.Removed;
+            return MemberRemoval.NotMember;
         }
 
-        return await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken)
-            ? MemberRemoval.LastOwner
-            : MemberRemoval.NotMember;
+        if (member.Role == ProjectRole.Owner && await CountUserOwnersAsync(projectId, cancellationToken) <= 1)
+        {
+            return MemberRemoval.LastOwner;
+        }
+
+        db.ProjectMembers.Remove(member);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return MemberRemoval.Removed;
     }
 
-    /// <summary>Whether <paramref name="userId"/> is the only user owning <paramref name="projectId"/>.</summary>
-    public async Task<bool> IsLastOwnerAsync(long projectId, long userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a user to a project or changes their role; false (and nothing changed) when that would demote the
+    /// project's last owner.
+    /// </summary>
+    public async Task<bool> SetUserRoleUnlessLastOwnerAsync(long projectId, long userId, ProjectRole role, CancellationToken cancellationToken = default)
     {
-        var owners = await db.ProjectMembers
-            .Where(m => m.ProjectId == projectId && m.UserId != null && m.Role == ProjectRole.Owner)
-            .Select(m => m.UserId)
-            .Take(2)
-            .ToListAsync(cancellationToken);
-        return owners.Count == 1 && owners[0] == userId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockMembershipAsync(projectId, cancellationToken);
+        var member = await db.ProjectMembers.SingleOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken);
+        if (member is { Role: ProjectRole.Owner } && role != ProjectRole.Owner && await CountUserOwnersAsync(projectId, cancellationToken) <= 1)
+        {
+            return false;
+        }
+
+        if (member is null)
+        {
+            db.ProjectMembers.Add(new ProjectMember { ProjectId = projectId, UserId = userId, Role = role, CreatedAt = time.GetUtcNow() });
+        }
+        else
+        {
+            member.Role = role;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
+
+    /// <summary>
+    /// Serialises membership changes of one project: a no-op UPDATE of the project row takes its row lock on
+    /// PostgreSQL and the database write lock on SQLite, so two requests removing the last two owners at once cannot
+    /// both see "another owner remains" (read committed alone would let them).
+    /// </summary>
+    private Task LockMembershipAsync(long projectId, CancellationToken cancellationToken) =>
+        db.Projects.Where(p => p.Id == projectId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, p => p.Name), cancellationToken);
+
+    private Task<int> CountUserOwnersAsync(long projectId, CancellationToken cancellationToken) =>
+        db.ProjectMembers.CountAsync(m => m.ProjectId == projectId && m.UserId != null && m.Role == ProjectRole.Owner, cancellationToken);
 
     public async Task SetPasswordAsync(User user, string password, CancellationToken cancellationToken = default)
     {

@@ -157,13 +157,12 @@ internal static class ProjectEndpoints
 
         var caller = Caller.Get(context);
         var target = $"{project}/{username}";
-        if (role != ProjectRole.Owner && await directory.IsLastOwnerAsync(found.Id, user.Id, cancellationToken))
+        if (!await directory.SetUserRoleUnlessLastOwnerAsync(found.Id, user.Id, role, cancellationToken))
         {
             await audit.RecordAsync(context, caller.Subject, "project.member.set", target, "refused: last owner", cancellationToken);
             return ApiProblems.Conflict($"'{username}' is the last owner of '{project}'; make someone else owner first");
         }
 
-        await directory.SetUserRoleAsync(found.Id, user.Id, role, cancellationToken);
         await audit.RecordAsync(context, caller.Subject, "project.member.set", target, $"ok: {ProjectRoles.NameOf(role)}", cancellationToken);
         var since = await db.ProjectMembers.Where(m => m.ProjectId == found.Id && m.UserId == user.Id).Select(m => m.CreatedAt).SingleAsync(cancellationToken);
         return TypedResults.Ok(new ProjectMemberInfo("user", user.Username, ProjectRoles.NameOf(role), since));

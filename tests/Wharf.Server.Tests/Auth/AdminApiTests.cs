@@ -197,6 +197,30 @@ public sealed class AdminApiTests : IDisposable
         Assert.Contains(await AuditAsync(), e => e.Action == "project.member.remove" && e.Outcome == "refused: last owner");
     }
 
+    [Fact]
+    public async Task LastOwner_TwoOwnersRemovedAtOnce_ExactlyOneRemains()
+    {
+        await AdminCreateProjectAsync("alpha");
+        await CreateUserAsync("alice");
+        await CreateUserAsync("bob");
+        await AdminSetRoleAsync("alpha", "alice", "owner");
+        await AdminSetRoleAsync("alpha", "bob", "owner");
+        await AdminSetRoleAsync("alpha", "admin", "viewer");
+
+        var removals = await Task.WhenAll(
+            SendAsync(HttpMethod.Delete, "/api/v1/projects/alpha/members/alice", factory.AdminToken),
+            SendAsync(HttpMethod.Delete, "/api/v1/projects/alpha/members/bob", factory.AdminToken));
+
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], removals.Select(r => r.StatusCode).Order());
+        foreach (var removal in removals)
+        {
+            removal.Dispose();
+        }
+
+        var members = await GetAsync("/api/v1/projects/alpha/members", factory.AdminToken, WharfJsonContext.Default.IReadOnlyListProjectMemberInfo);
+        Assert.Single(members, m => m.Role == "owner");
+    }
+
     [Theory]
     [InlineData("registry:*")]
     [InlineData("registry:pull:x")]
