@@ -14,7 +14,7 @@ internal static class CliApp
 
     public static readonly Option<string?> TokenOption = new("--token")
     {
-        Description = "Token to send (default: $WHARF_TOKEN, else the local server's admin token in $WHARF_DATA/admin-token)",
+        Description = "Token to send (default: $WHARF_TOKEN, else the one 'wharf login' stored for the server, else the local server's admin token in $WHARF_DATA/admin-token)",
         Recursive = true,
     };
 
