@@ -14,8 +14,19 @@ internal static class CliApp
 
     public static readonly Option<string?> TokenOption = new("--token")
     {
-        Description = "Token to send (default: $WHARF_TOKEN, else the local server's admin token in $WHARF_DATA/admin-token)",
+        Description = "Token to send (default: $WHARF_TOKEN, else the one 'wharf login' stored for the server, else the local server's admin token in $WHARF_DATA/admin-token)",
         Recursive = true,
+    };
+
+    /// <summary>
+    /// Where <c>wharf login</c> keeps tokens; hidden because people use <c>$XDG_CONFIG_HOME</c>. Tests run the CLI in
+    /// parallel in one process, so they point this at their own directory instead of changing the environment.
+    /// </summary>
+    public static readonly Option<string?> ConfigDirOption = new("--config-dir")
+    {
+        Description = "Directory of credentials.json (default: $XDG_CONFIG_HOME/wharf, else ~/.config/wharf)",
+        Recursive = true,
+        Hidden = true,
     };
 
     public static readonly Option<OutputFormat> FormatOption = new("--format")
@@ -25,22 +36,28 @@ internal static class CliApp
         Recursive = true,
     };
 
-    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var root = new RootCommand("wharf: track, register, package, run, deploy and monitor ML models");
         root.Options.Add(ServerOption);
         root.Options.Add(TokenOption);
+        root.Options.Add(ConfigDirOption);
         root.Options.Add(FormatOption);
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
         root.Subcommands.Add(RegistryCommand.Create(stdout, stderr));
         root.Subcommands.Add(FsckCommand.Create(stdout, stderr));
+        root.Subcommands.Add(LoginCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(LogoutCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ProjectCommand.Create(stdout, stderr));
+        root.Subcommands.Add(TokenCommand.Create(stdout, stderr));
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null, CancellationToken cancellationToken = default)
     {
-        var root = BuildRoot(stdout, stderr);
+        var root = BuildRoot(stdout, stderr, stdin ?? TextReader.Null);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -3,9 +3,10 @@ using System.Net;
 namespace Wharf.Cli;
 
 /// <summary>
-/// Finds the token the CLI sends, in this order: <c>--token</c>, <c>$WHARF_TOKEN</c>, and, when the server is on this
-/// machine (a loopback address), the bootstrap administrator's token that the server wrote to
-/// <c>$WHARF_DATA/admin-token</c> (default <c>./.wharf/admin-token</c>), readable only by the user who runs it.
+/// Finds the token the CLI sends, in this order: <c>--token</c>, <c>$WHARF_TOKEN</c>, the token <c>wharf login</c>
+/// stored for that server (<see cref="CredentialStore"/>), and, when the server is on this machine (a loopback
+/// address), the bootstrap administrator's token that the server wrote to <c>$WHARF_DATA/admin-token</c> (default
+/// <c>./.wharf/admin-token</c>), readable only by the user who runs it.
 /// </summary>
 internal static class CliCredentials
 {
@@ -13,7 +14,7 @@ internal static class CliCredentials
     public const string DataEnvironmentVariable = "WHARF_DATA";
     public const string AdminTokenFileName = "admin-token";
 
-    public static string? Resolve(string? explicitToken, Uri server)
+    public static string? Resolve(string? explicitToken, Uri server, CredentialStore store)
     {
         if (!string.IsNullOrWhiteSpace(explicitToken))
         {
@@ -23,6 +24,11 @@ internal static class CliCredentials
         if (Environment.GetEnvironmentVariable(TokenEnvironmentVariable) is { Length: > 0 } fromEnvironment)
         {
             return fromEnvironment.Trim();
+        }
+
+        if (store.Find(server) is { Length: > 0 } stored)
+        {
+            return stored;
         }
 
         return IsLocal(server) ? ReadLocalAdminToken() : null;

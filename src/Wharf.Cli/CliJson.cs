@@ -15,4 +15,7 @@ internal static class CliJson
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
+
+    /// <summary>A JSON string literal for hand-written JSON lines, escaped like <see cref="Context"/> escapes.</summary>
+    public static string Quote(string value) => $"\"{JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
 }

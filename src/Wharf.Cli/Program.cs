@@ -1,1 +1,1 @@
-return await Wharf.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);
+return await Wharf.Cli.CliApp.RunAsync(args, Console.Out, Console.Error, Console.In);

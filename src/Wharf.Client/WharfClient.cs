@@ -8,7 +8,7 @@ namespace Wharf.Client;
 /// The typed HTTP client for Wharf's REST API (the .NET SDK). It owns no connection state beyond the
 /// <see cref="HttpClient"/> it is given, so one instance can be shared.
 /// </summary>
-public sealed class WharfClient
+public sealed partial class WharfClient
 {
     /// <summary>The environment variable that names the server when no address is given.</summary>
     public const string ServerEnvironmentVariable = "WHARF_SERVER";

@@ -1,13 +1,16 @@
 namespace Wharf.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with captured stdout and stderr.</summary>
+/// <summary>Runs the CLI in-process with captured stdout and stderr (and, for <c>--token-stdin</c>, a given stdin).</summary>
 internal static class CliRun
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string? stdin, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
+        using var input = new StringReader(stdin ?? string.Empty);
+        var exit = await CliApp.RunAsync(args, stdout, stderr, input);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }

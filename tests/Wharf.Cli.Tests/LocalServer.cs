@@ -29,6 +29,9 @@ internal sealed class LocalServer : IAsyncDisposable
     /// <summary>The bootstrap administrator's token.</summary>
     public string AdminToken { get; }
 
+    /// <summary>The server's services, for seeding what the API does not offer (another user's first token).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>For putting test content in through the server's own endpoints (e.g. <c>/v2/</c>).</summary>
     public HttpClient Http { get; }
 

@@ -7,7 +7,15 @@ namespace Wharf.Cli.Commands;
 /// <summary>Runs a command body against the server and maps failures to messages on stderr and exit codes.</summary>
 internal static class ServerCall
 {
-    public static async Task<int> RunAsync(ParseResult parse, TextWriter stderr, Func<WharfClient, OutputFormat, Task<int>> body)
+    public static Task<int> RunAsync(ParseResult parse, TextWriter stderr, Func<WharfClient, OutputFormat, Task<int>> body)
+        => RunAsync(parse, stderr, tokenOverride: null, (client, format, _) => body(client, format));
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a client for the resolved server; <paramref name="tokenOverride"/> replaces the
+    /// usual token lookup (<c>wharf login</c> checks the token it was given, not the one stored).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        ParseResult parse, TextWriter stderr, string? tokenOverride, Func<WharfClient, OutputFormat, Uri, Task<int>> body)
     {
         Uri server;
         try
@@ -21,11 +29,21 @@ internal static class ServerCall
         }
 
         var format = parse.GetValue(CliApp.FormatOption);
-        var token = CliCredentials.Resolve(parse.GetValue(CliApp.TokenOption), server);
+        string? token;
+        try
+        {
+            token = tokenOverride ?? CliCredentials.Resolve(parse.GetValue(CliApp.TokenOption), server, CredentialStore.Open(parse.GetValue(CliApp.ConfigDirOption)));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"wharf: cannot read stored credentials: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
         var client = WharfClient.Create(server, TimeSpan.FromSeconds(30), token);
         try
         {
-            return await body(client, format);
+            return await body(client, format, server);
         }
         catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
         {

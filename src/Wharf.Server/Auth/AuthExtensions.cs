@@ -74,11 +74,19 @@ internal static class AuthExtensions
         return app;
     }
 
-    /// <summary>Maps <c>/auth/token</c> and <c>/api/v1/auth/whoami</c>.</summary>
+    /// <summary>
+    /// Maps <c>/auth/token</c>, <c>/api/v1/auth/whoami</c> and the admin API: projects, members, service accounts,
+    /// tokens, users and the audit log.
+    /// </summary>
     public static WebApplication MapWharfAuth(this WebApplication app)
     {
         app.MapRegistryToken();
         app.MapWhoAmI();
+        app.MapWharfProjects();
+        app.MapWharfServiceAccounts();
+        app.MapWharfTokens();
+        app.MapWharfUsers();
+        app.MapWharfAudit();
         return app;
     }
 }

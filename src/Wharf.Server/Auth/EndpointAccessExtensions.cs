@@ -19,6 +19,10 @@ internal static class EndpointAccessExtensions
     public static TBuilder RequireProjectScope<TBuilder>(this TBuilder builder, Scope scope, IProjectLocator locator) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new ProjectScopeAccess(scope, locator));
 
+    /// <summary>Any role (any scope) on the project <paramref name="locator"/> finds: reading the project itself.</summary>
+    public static TBuilder RequireProjectMember<TBuilder>(this TBuilder builder, IProjectLocator locator) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new ProjectMemberAccess(locator));
+
     /// <summary>The registry protocol: handlers authorize per repository through <c>IRegistryAuthorizer</c>.</summary>
     public static TBuilder UseRegistryProtocolAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new RegistryProtocolAccess());

@@ -60,6 +60,21 @@ internal sealed class EndpointAccessMiddleware(RequestDelegate next, AuditLog au
                 }
 
                 break;
+            case ProjectMemberAccess member:
+                var located = await member.Locator.LocateAsync(context, cancellationToken);
+                if (located.Error is { } invalid)
+                {
+                    await AccessDenial.WriteAsync(context, StatusCodes.Status400BadRequest, invalid);
+                    return;
+                }
+
+                if (located.Project is { } named && principal.ScopesIn(named) == Scope.None)
+                {
+                    await RefuseAsync(context, principal, StatusCodes.Status403Forbidden, $"needs a role in project '{named}'", cancellationToken);
+                    return;
+                }
+
+                break;
         }
 
         await next(context);

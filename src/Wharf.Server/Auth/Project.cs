@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Wharf.Server.Auth;
@@ -17,7 +18,7 @@ internal sealed partial class Project
     /// A project name is a registry name component (<c>[a-z0-9]+(?:[._-][a-z0-9]+)*</c>) so that
     /// <c>&lt;project&gt;/&lt;repo&gt;</c> is always a valid repository name and the project is recoverable from it.
     /// </summary>
-    public static bool IsValidName(string? name) =>
+    public static bool IsValidName([NotNullWhen(true)] string? name) =>
         name is { Length: > 0 and <= MaxNameLength } && NamePattern().IsMatch(name);
 
     [GeneratedRegex("^[a-z0-9]+(?:[._-][a-z0-9]+)*$", RegexOptions.CultureInvariant)]

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Wharf.Server.Auth;
 
 /// <summary>The scope sets of the roles; each role includes the one below it.</summary>
@@ -21,5 +23,31 @@ internal static class ProjectRoles
         ProjectRole.Owner => Owner,
         // An unknown stored value grants nothing rather than failing open.
         _ => Scope.None,
+    };
+
+    /// <summary>The wire names of the roles, lowest first.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["viewer", "developer", "maintainer", "owner"];
+
+    /// <summary>Parses a role's wire name exactly (lower case, no aliases).</summary>
+    public static bool TryParse([NotNullWhen(true)] string? value, out ProjectRole role)
+    {
+        role = value switch
+        {
+            "viewer" => ProjectRole.Viewer,
+            "developer" => ProjectRole.Developer,
+            "maintainer" => ProjectRole.Maintainer,
+            "owner" => ProjectRole.Owner,
+            _ => default,
+        };
+        return role != default;
+    }
+
+    public static string NameOf(ProjectRole role) => role switch
+    {
+        ProjectRole.Viewer => "viewer",
+        ProjectRole.Developer => "developer",
+        ProjectRole.Maintainer => "maintainer",
+        ProjectRole.Owner => "owner",
+        _ => "unknown",
     };
 }
