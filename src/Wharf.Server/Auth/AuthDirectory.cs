@@ -78,4 +78,18 @@ internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPassw
 
     public async Task SetUserDisabledAsync(long userId, bool disabled, CancellationToken cancellationToken = default) =>
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled), cancellationToken);
+
+    /// <summary>Creates a project with <paramref name="ownerUserId"/> as its owner, both or neither.</summary>
+    public async Task<Project> CreateOwnedProjectAsync(string name, long ownerUserId, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var project = await CreateProjectAsync(name, cancellationToken);
+        await SetUserRoleAsync(project.Id, ownerUserId, ProjectRole.Owner, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return project;
+    }
+
+    /// <summary>Deletes a service account of <paramref name="projectId"/>; its membership and tokens go with it (cascade).</summary>
+    public async Task<bool> DeleteServiceAccountAsync(long projectId, long serviceAccountId, CancellationToken cancellationToken = default) =>
+        await db.ServiceAccounts.Where(s => s.ProjectId == projectId && s.Id == serviceAccountId).ExecuteDeleteAsync(cancellationToken) > 0;
 }

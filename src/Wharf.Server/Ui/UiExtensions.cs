@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
+using Wharf.Server.Ui.Account;
 using Wharf.Server.Ui.Errors;
 
 namespace Wharf.Server.Ui;
@@ -57,6 +58,7 @@ internal static class UiExtensions
     public static WebApplication MapWharfUi(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.MapAccount();
         app.MapRazorComponents<App>();
         return app;
     }
