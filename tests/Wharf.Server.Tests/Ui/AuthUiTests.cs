@@ -1,0 +1,255 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Server.Auth;
+using Wharf.Server.Data;
+using Wharf.Server.Tests.Infrastructure;
+
+namespace Wharf.Server.Tests.Ui;
+
+/// <summary>Sign-in, sign-out and the settings pages' permissions over HTTP, against the real server in process.</summary>
+public sealed class AuthUiTests
+{
+    private const string Password = "correct horse battery";
+
+    private static async Task<(long ProjectId, long UserId)> SeedAsync(WharfFactory factory, string username, string project, ProjectRole? role)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var directory = scope.ServiceProvider.GetRequiredService<AuthDirectory>();
+        var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
+        var user = await directory.CreateUserAsync(username, Password);
+        var stored = await db.Projects.SingleOrDefaultAsync(p => p.Name == project) ?? await directory.CreateProjectAsync(project);
+        if (role is { } r)
+        {
+            await directory.SetUserRoleAsync(stored.Id, user.Id, r);
+        }
+
+        return (stored.Id, user.Id);
+    }
+
+    [Fact]
+    public async Task Login_WithPassword_SetsSessionAndRedirectsToLocalReturnUrl()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", ProjectRole.Viewer);
+        using var client = UiForms.BrowserLikeClient(factory);
+
+        using var response = await UiForms.SubmitAsync(client, "/login?returnUrl=%2Fregistry%3Fq%3Dx", "login",
+            [new("Input.Username", "alice"), new("Input.Password", Password)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(new Uri(client.BaseAddress!, "/registry?q=x"), new Uri(client.BaseAddress!, response.Headers.Location!));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("wharf_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        using var page = await client.GetAsync(new Uri("/registry", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("data-testid=\"signed-in-user\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("javascript:alert(1)")]
+    public async Task Login_WithForeignReturnUrl_RedirectsToRoot(string returnUrl)
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+
+        using var response = await UiForms.SubmitAsync(client, "/login?returnUrl=" + Uri.EscapeDataString(returnUrl), "login",
+            [new("Input.Username", "alice"), new("Input.Password", Password)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(new Uri(client.BaseAddress!, "/"), new Uri(client.BaseAddress!, response.Headers.Location!));
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_Returns401WithGenericErrorAndAuditsWithoutThePassword()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+
+        using var response = await UiForms.SubmitAsync(client, "/login", "login",
+            [new("Input.Username", "alice"), new("Input.Password", "wrong-secret-123")]);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Invalid username or password.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret-123", html, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("wharf_session=", StringComparison.Ordinal)));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<WharfDbContext>().AuditLog.Where(e => e.Action == "ui.login").ToListAsync();
+        var entry = Assert.Single(entries);
+        Assert.Equal("user:alice", entry.Actor);
+        Assert.StartsWith("refused", entry.Outcome, StringComparison.Ordinal);
+        Assert.DoesNotContain(entries, e => $"{e.Actor}{e.Target}{e.Outcome}".Contains("wrong-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Login_AfterTooManyFailures_Returns429EvenWithTheRightPassword()
+    {
+        using var factory = new WharfFactory();
+        factory.Settings["Wharf:Auth:Login:MaxFailures"] = "3";
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await UiForms.SubmitAsync(client, "/login", "login", [new("Input.Username", "alice"), new("Input.Password", "guess" + i)]);
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using var limited = await UiForms.SubmitAsync(client, "/login", "login", [new("Input.Username", "alice"), new("Input.Password", Password)]);
+
+        Assert.Equal((HttpStatusCode)429, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter is not null);
+        Assert.Contains("retry later", await limited.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Login_WithoutAntiforgeryToken_Returns400AndStartsNoSession()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+
+        using var response = await UiForms.SubmitAsync(client, "/login", "login",
+            [new("Input.Username", "alice"), new("Input.Password", Password)], withAntiforgery: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("wharf_session=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task CreateProject_WithoutAntiforgeryToken_Returns400AndCreatesNothing()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var response = await UiForms.SubmitAsync(client, "/settings", "create-project", [new("Input.Name", "forged")], withAntiforgery: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<WharfDbContext>().Projects.AnyAsync(p => p.Name == "forged"));
+    }
+
+    [Fact]
+    public async Task CreateProject_AsSignedInUser_MakesThemOwner()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var response = await UiForms.SubmitAsync(client, "/settings", "create-project", [new("Input.Name", "vision")]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(new Uri(client.BaseAddress!, "/settings/projects/vision"), new Uri(client.BaseAddress!, response.Headers.Location!));
+        var html = await client.GetStringAsync(new Uri("/settings/projects/vision", UriKind.Relative));
+        Assert.Contains("project:admin", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Owner</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddMember_AsDeveloper_Returns403AndChangesNothing()
+    {
+        using var factory = new WharfFactory();
+        var (projectId, _) = await SeedAsync(factory, "alice", "ml", ProjectRole.Developer);
+        var (_, bobId) = await SeedAsync(factory, "bob", "other", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var response = await UiForms.SubmitAsync(client, "/settings/projects/ml", "member",
+            [new("Member.Username", "bob"), new("Member.Role", "Owner")]);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("You do not have access to change members", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<WharfDbContext>().ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.UserId == bobId));
+    }
+
+    [Fact]
+    public async Task ProjectPage_ForNonMember_Returns404()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var response = await client.GetAsync(new Uri("/settings/projects/ml", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateToken_WithScopesBeyondRole_IsRefused()
+    {
+        using var factory = new WharfFactory();
+        var (_, aliceId) = await SeedAsync(factory, "alice", "ml", ProjectRole.Viewer);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+        var projectId = (await SeedProjectIdAsync(factory, "ml")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var response = await UiForms.SubmitAsync(client, "/settings/tokens", "create-token",
+            [new("Input.Name", "ci"), new("Input.OwnerId", projectId), new("Input.Days", "30"), new("scope", "registry:push")]);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("You do not hold registry:push", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<WharfDbContext>().AccessTokens.AnyAsync(t => t.UserId == aliceId));
+    }
+
+    [Fact]
+    public async Task AuditPage_ForNonAdmin_RendersAccessDeniedWith403()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", ProjectRole.Owner);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var response = await client.GetAsync(new Uri("/settings/audit", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("<h1>Access denied</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("You do not have access", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logout_GetDoesNotSignOut_PostWithoutTokenIs400_PostWithTokenSignsOut()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var get = await client.GetAsync(new Uri("/logout", UriKind.Relative));
+        using var stillIn = await client.GetAsync(new Uri("/settings", UriKind.Relative));
+        using var forged = await client.PostAsync(new Uri("/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+        using var stillInAfterForgery = await client.GetAsync(new Uri("/settings", UriKind.Relative));
+        var html = await stillInAfterForgery.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var logout = await client.PostAsync(new Uri("/logout", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token))]));
+        using var after = await client.GetAsync(new Uri("/settings", UriKind.Relative));
+
+        Assert.NotEqual(HttpStatusCode.Redirect, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stillInAfterForgery.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal(new Uri(client.BaseAddress!, "/login"), new Uri(client.BaseAddress!, logout.Headers.Location!));
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/login?returnUrl=", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    private static async Task<long> SeedProjectIdAsync(WharfFactory factory, string name)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<WharfDbContext>().Projects.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
+    }
+}
