@@ -247,6 +247,29 @@ public sealed class AuthUiTests
         Assert.StartsWith("/login?returnUrl=", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuditPage_ForAdmin_ListsNewestFirstInPages()
+    {
+        using var factory = new WharfFactory();
+        var audit = factory.Services.GetRequiredService<AuditLog>();
+        for (var i = 0; i < 60; i++)
+        {
+            await audit.RecordAsync(null, "user:test", "test.entry", $"entry-{i:D2}", "ok");
+        }
+
+        using var client = factory.CreateClient();
+
+        var first = await client.GetStringAsync(new Uri("/settings/audit", UriKind.Relative));
+        var next = System.Text.RegularExpressions.Regex.Match(first, "href=\"(/settings/audit\\?before=\\d+)\" rel=\"next\"").Groups[1].Value;
+        var second = await client.GetStringAsync(new Uri(WebUtility.HtmlDecode(next), UriKind.Relative));
+
+        Assert.True(first.IndexOf("entry-59", StringComparison.Ordinal) < first.IndexOf("entry-58", StringComparison.Ordinal));
+        Assert.DoesNotContain("entry-05", first, StringComparison.Ordinal);
+        Assert.NotEmpty(next);
+        Assert.Contains("entry-05", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("entry-59", second, StringComparison.Ordinal);
+    }
+
     private static async Task<long> SeedProjectIdAsync(WharfFactory factory, string name)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -23,6 +23,7 @@ public sealed class LoginBrowserTests(ITestOutputHelper output) : BrowserTest(ou
         await page.GotoAsync(new Uri(Server.BaseAddress, "/registry").ToString());
         await Expect(page).ToHaveURLAsync(new Uri(Server.BaseAddress, "/login?returnUrl=%2Fregistry").ToString());
         await Expect(page.GetByTestId("token-hint")).ToContainTextAsync("access token works as the password");
+        await ScreenshotAsync(page, "login.png");
         await SignInAsync(page, Server.AdminToken);
 
         await Expect(page).ToHaveURLAsync(new Uri(Server.BaseAddress, "/registry").ToString());
@@ -53,6 +54,7 @@ public sealed class LoginBrowserTests(ITestOutputHelper output) : BrowserTest(ou
         await SignInAsync(page, "not-the-password");
 
         await Expect(page.GetByTestId("login-error")).ToHaveTextAsync("Invalid username or password.");
+        await ScreenshotAsync(page, "login-failed.png");
         await Expect(page.GetByLabel("Password or access token")).ToHaveValueAsync("");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "wharf_session");
     }
@@ -69,6 +71,7 @@ public sealed class LoginBrowserTests(ITestOutputHelper output) : BrowserTest(ou
         await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("vision");
         await Expect(page.GetByTestId("members")).ToContainTextAsync("admin");
+        await ScreenshotAsync(page, "settings-project.png");
 
         await page.GotoAsync(new Uri(Server.BaseAddress, "/settings/tokens").ToString());
         await page.GetByLabel("Name").FillAsync("laptop");
@@ -79,6 +82,7 @@ public sealed class LoginBrowserTests(ITestOutputHelper output) : BrowserTest(ou
         await Expect(secret).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^wharf_pat_[A-Za-z0-9_-]{43}$"));
         await Expect(page.GetByTestId("new-token")).ToContainTextAsync("shown only once");
         var value = await secret.TextContentAsync();
+        await ScreenshotAsync(page, "settings-token-created.png");
         await Expect(page.GetByTestId("tokens")).ToContainTextAsync("laptop");
 
         await page.GotoAsync(new Uri(Server.BaseAddress, "/settings/tokens").ToString());
@@ -88,5 +92,12 @@ public sealed class LoginBrowserTests(ITestOutputHelper output) : BrowserTest(ou
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke laptop" }).ClickAsync();
         await Expect(page.Locator("tr", new() { HasText = "laptop" }).GetByTestId("token-status")).ToHaveTextAsync("revoked");
+    }
+
+    private async Task ScreenshotAsync(IPage page, string fileName)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", "ui", fileName);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Output.WriteLine($"screenshot: {path}");
     }
 }
