@@ -270,6 +270,60 @@ public sealed class AuthUiTests
         Assert.DoesNotContain("entry-59", second, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ServiceAccount_CreateTokenRevokeAndDelete_AsProjectAdmin()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", ProjectRole.Owner);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+        const string Page = "/settings/projects/ml";
+
+        using var created = await UiForms.SubmitAsync(client, Page, "service-account", [new("Account.Name", "ci"), new("Account.Role", "Developer")]);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        long accountId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            accountId = await scope.ServiceProvider.GetRequiredService<WharfDbContext>().ServiceAccounts.Where(a => a.Name == "ci").Select(a => a.Id).SingleAsync();
+        }
+
+        using var tokenResponse = await UiForms.SubmitAsync(client, Page, "service-account-token",
+        [
+            new("AccountToken.OwnerId", accountId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("AccountToken.Name", "github"),
+            new("AccountToken.Days", "30"), new("scope", "registry:pull"), new("scope", "registry:push"),
+        ]);
+        var html = await tokenResponse.Content.ReadAsStringAsync();
+        var secret = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"new-token-secret\">(wharf_pat_[^<]+)<").Groups[1].Value;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var principal = await scope.ServiceProvider.GetRequiredService<TokenService>().ValidateAsync(secret);
+            Assert.NotNull(principal);
+            Assert.Equal("ml/ci", principal.Name);
+            Assert.Equal(Scope.RegistryPull | Scope.RegistryPush, principal.ScopesIn("ml"));
+        }
+
+        var listed = await client.GetStringAsync(new Uri(Page, UriKind.Relative));
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        Assert.Contains("registry:pull registry:push", listed, StringComparison.Ordinal);
+        var tokenId = System.Text.RegularExpressions.Regex.Match(listed, "name=\"RevokeToken.Id\" value=\"(\\d+)\"").Groups[1].Value;
+        using var revoked = await UiForms.SubmitAsync(client, Page, "revoke-service-account-token", [new("RevokeToken.Id", tokenId)]);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<TokenService>().ValidateAsync(secret));
+        }
+
+        using var deleted = await UiForms.SubmitAsync(client, Page, "delete-service-account",
+            [new("DeleteAccount.Id", accountId.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
+            Assert.False(await db.ServiceAccounts.AnyAsync(a => a.Id == accountId));
+            Assert.False(await db.AccessTokens.AnyAsync(t => t.ServiceAccountId == accountId));
+        }
+    }
+
     private static async Task<long> SeedProjectIdAsync(WharfFactory factory, string name)
     {
         await using var scope = factory.Services.CreateAsyncScope();
