@@ -324,6 +324,23 @@ public sealed class AuthUiTests
         }
     }
 
+    [Fact]
+    public async Task UnknownPage_WhenSignedIn_KeepsTheUserMenu_AndLoginPageShowsNone()
+    {
+        using var factory = new WharfFactory();
+        await SeedAsync(factory, "alice", "ml", null);
+        using var client = UiForms.BrowserLikeClient(factory);
+        await UiForms.SignInAsync(client, "alice", Password);
+
+        using var missing = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative));
+        var login = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var missingHtml = await missing.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"signed-in-user\" title=\"Signed in as user:alice\">alice<", missingHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("signed-in-user", login, StringComparison.Ordinal);
+    }
+
     private static async Task<long> SeedProjectIdAsync(WharfFactory factory, string name)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Wharf.Server.Auth;
 
 namespace Wharf.Server.Ui.Account;
@@ -15,7 +16,7 @@ internal static class AccountEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext context, IAntiforgery antiforgery, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<RedirectHttpResult, BadRequest<string>>> LogoutAsync(HttpContext context, IAntiforgery antiforgery, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
