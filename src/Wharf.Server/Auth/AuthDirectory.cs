@@ -168,4 +168,8 @@ internal sealed class AuthDirectory(WharfDbContext db, TimeProvider time, IPassw
         user.PasswordHash = hasher.HashPassword(user, password);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>Deletes a service account of <paramref name="projectId"/>; its membership and tokens go with it (cascade).</summary>
+    public async Task<bool> DeleteServiceAccountAsync(long projectId, long serviceAccountId, CancellationToken cancellationToken = default) =>
+        await db.ServiceAccounts.Where(s => s.ProjectId == projectId && s.Id == serviceAccountId).ExecuteDeleteAsync(cancellationToken) > 0;
 }

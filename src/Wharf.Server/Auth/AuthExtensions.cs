@@ -27,6 +27,14 @@ internal static class AuthExtensions
             .Validate(o => o.LastUsedResolution >= TimeSpan.Zero, "Wharf:Auth:LastUsedResolution must not be negative.")
             .ValidateOnStart();
 
+        services.AddOptions<LoginThrottleOptions>()
+            .BindConfiguration(LoginThrottleOptions.Section)
+            .Validate(o => o.MaxFailures > 0, "Wharf:Auth:Login:MaxFailures must be positive.")
+            .Validate(o => o.Window > TimeSpan.Zero, "Wharf:Auth:Login:Window must be positive.")
+            .Validate(o => o.MaxTrackedKeys > 0, "Wharf:Auth:Login:MaxTrackedKeys must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
+
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<AuthDirectory>();
         services.AddScoped<TokenService>();

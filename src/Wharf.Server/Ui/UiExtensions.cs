@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
 using Wharf.Server.Auth;
+using Wharf.Server.Ui.Account;
 using Wharf.Server.Ui.Errors;
 
 namespace Wharf.Server.Ui;
@@ -60,6 +61,7 @@ internal static class UiExtensions
     public static WebApplication MapWharfUi(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.MapAccount();
         app.MapRazorComponents<App>().Finally(endpoint =>
         {
             // Pages declare their access as attributes. Blazor adds one endpoint of its own: the redirect after an

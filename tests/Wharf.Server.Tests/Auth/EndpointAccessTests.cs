@@ -16,7 +16,7 @@ namespace Wharf.Server.Tests.Auth;
 public sealed class EndpointAccessTests(WharfFactory factory, ITestOutputHelper output) : IClassFixture<WharfFactory>
 {
     /// <summary>The only endpoints anyone may call. Adding one here is a security decision; say why in its AllowPublic.</summary>
-    private static readonly string[] PublicRoutes = ["/_framework/opaque-redirect", "/auth/token", "/healthz/live", "/healthz/ready", "/not-found"];
+    private static readonly string[] PublicRoutes = ["/_framework/opaque-redirect", "/auth/token", "/healthz/live", "/healthz/ready", "/login", "/not-found"];
 
     [Fact]
     public void EveryEndpoint_DeclaresExactlyOneAccessPolicy()

@@ -17,6 +17,6 @@ internal static class UiSections
         new("Jobs", "/jobs", "M4 5h16v14H4zM8 10l3 2-3 2M13 15h3"),
         new("Deployments", "/deployments", "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01"),
         new("Monitoring", "/monitoring", "M3 12h4l3-8 4 16 3-8h4"),
-        new("Settings", "/settings", "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4"),
+        new("Settings", "/settings", "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4", Available: true),
     ];
 }
