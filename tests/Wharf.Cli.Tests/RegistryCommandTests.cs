@@ -184,7 +184,7 @@ public sealed class RegistryCommandTests
     [InlineData("vision/resnet:nope", "vision/resnet:nope does not exist")]
     [InlineData("vision/resnet@sha256:0000000000000000000000000000000000000000000000000000000000000000", "does not exist")]
     [InlineData("nobody/nothing:v1", "repository nobody/nothing does not exist")]
-    [InlineData("Vision/ResNet:v1", "'reference' must name a repository as <project>/<name>")]
+    [InlineData("Vision/ResNet:v1", "repository name 'Vision/ResNet' is invalid")]
     public async Task Rm_NothingThere_ExitsServerErrorWithItsMessage(string reference, string message)
     {
         await using var server = await LocalServer.StartForRegistryAsync();

@@ -23,8 +23,11 @@ internal sealed class AuthOptions
     /// <summary>Lifetime of an OAuth2 refresh token from <c>/auth/token</c>; re-checked against the database on use.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Requests per minute one remote address may make to the token endpoint.</summary>
-    public int TokenEndpointPermitsPerMinute { get; set; } = 60;
+    /// <summary>
+    /// Requests per minute one remote address may make to the token endpoint: a flood limit. Failed credentials are
+    /// throttled much sooner, per address and per username, by <c>Wharf:Auth:Login</c> (as the UI sign-in is).
+    /// </summary>
+    public int TokenEndpointPermitsPerMinute { get; set; } = 600;
 
     /// <summary>A token's last use is written at most this often, so validation is not a write per request.</summary>
     public TimeSpan LastUsedResolution { get; set; } = TimeSpan.FromMinutes(1);

@@ -68,7 +68,9 @@ internal sealed class LoginThrottle(TimeProvider time, IOptions<LoginThrottleOpt
         }
     }
 
-    private static string[] Keys(string? remoteAddress, string? username) => ["ip:" + (remoteAddress ?? "unknown"), UserKey(username)];
+    /// <summary>The keys an attempt counts against; a null username (a token presented as the secret) counts per address only.</summary>
+    private static string[] Keys(string? remoteAddress, string? username) =>
+        username is null ? ["ip:" + (remoteAddress ?? "unknown")] : ["ip:" + (remoteAddress ?? "unknown"), UserKey(username)];
 
     private static string UserKey(string? username)
     {

@@ -30,7 +30,7 @@ internal static class RegistryTokenEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        HttpContext context, CredentialValidator credentials, RegistryTokenIssuer issuer, AuditLog audit,
+        HttpContext context, CredentialValidator credentials, LoginThrottle throttle, RegistryTokenIssuer issuer, AuditLog audit,
         IOptions<AuthOptions> options, ILogger<RegistryTokenIssuerLog> logger, CancellationToken cancellationToken)
     {
         if (!IsOurService(context.Request.Query["service"], options.Value))
@@ -44,18 +44,15 @@ internal static class RegistryTokenEndpoints
             return Unauthorized(options.Value);
         }
 
-        var principal = await credentials.ValidateAsync(username, password, cancellationToken);
-        if (principal is null)
-        {
-            return await RefuseAsync(context, audit, logger, username, options.Value, cancellationToken);
-        }
-
-        return await IssueAsync(context, issuer, audit, principal, context.Request.Query["scope"], withRefresh: false, cancellationToken);
+        var (principal, refusal) = await CheckCredentialsAsync(context, credentials, throttle, audit, logger, username, password, options.Value, cancellationToken);
+        return principal is null
+            ? refusal!
+            : await IssueAsync(context, issuer, audit, principal, context.Request.Query["scope"], withRefresh: false, cancellationToken);
     }
 
     private static async Task<IResult> PostAsync(
-        HttpContext context, CredentialValidator credentials, TokenService tokens, RegistryTokenIssuer issuer, JwtValidator validator,
-        AuditLog audit, IOptions<AuthOptions> options, ILogger<RegistryTokenIssuerLog> logger, CancellationToken cancellationToken)
+        HttpContext context, CredentialValidator credentials, LoginThrottle throttle, TokenService tokens, RegistryTokenIssuer issuer,
+        JwtValidator validator, AuditLog audit, IOptions<AuthOptions> options, ILogger<RegistryTokenIssuerLog> logger, CancellationToken cancellationToken)
     {
         if (!context.Request.HasFormContentType)
         {
@@ -83,10 +80,10 @@ internal static class RegistryTokenEndpoints
         var grantType = form["grant_type"].ToString();
         if (string.Equals(grantType, "password", StringComparison.Ordinal))
         {
-            var username = form["username"].ToString();
-            var principal = await credentials.ValidateAsync(username, form["password"].ToString(), cancellationToken);
+            var (principal, refusal) = await CheckCredentialsAsync(
+                context, credentials, throttle, audit, logger, form["username"].ToString(), form["password"].ToString(), options.Value, cancellationToken);
             return principal is null
-                ? await RefuseAsync(context, audit, logger, username, options.Value, cancellationToken)
+                ? refusal!
                 : await IssueAsync(context, issuer, audit, principal, form["scope"], withRefresh: true, cancellationToken);
         }
 
@@ -132,6 +129,41 @@ internal static class RegistryTokenEndpoints
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new RegistryTokenResponse(
             token, token, (int)expiresIn.TotalSeconds, issuedAt, withRefresh ? issuer.IssueRefresh(principal) : null));
+    }
+
+    /// <summary>
+    /// Checks a username and password (or token as the password), counting failures like the UI's sign-in form: too
+    /// many from one address, or against one username with a password, answer 429 before the secret is checked. A
+    /// presented token counts against the address only: a 256-bit secret cannot be guessed, and counting it against
+    /// the username would let anyone lock a user's docker logins out.
+    /// </summary>
+    private static async Task<(AuthPrincipal? Principal, IResult? Refusal)> CheckCredentialsAsync(
+        HttpContext context, CredentialValidator credentials, LoginThrottle throttle, AuditLog audit, ILogger logger,
+        string username, string password, AuthOptions options, CancellationToken cancellationToken)
+    {
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        var counted = TokenSecrets.LooksLikeToken(password) ? null : username;
+        if (throttle.RetryAfter(address, counted) is { } wait)
+        {
+            await audit.RecordAsync(context, AuditLog.Redact(username) is { Length: > 0 } actor ? actor : "anonymous",
+                "registry.token", null, "refused: too many failed attempts", cancellationToken);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (null, new RegistryErrorResult(RegistryErrorCode.TooManyRequests, "too many failed attempts; retry later"));
+        }
+
+        var principal = await credentials.ValidateAsync(username, password, cancellationToken);
+        if (principal is null)
+        {
+            throttle.RecordFailure(address, counted);
+            return (null, await RefuseAsync(context, audit, logger, username, options, cancellationToken));
+        }
+
+        if (counted is not null)
+        {
+            throttle.Succeeded(counted);
+        }
+
+        return (principal, null);
     }
 
     private static async Task<IResult> RefuseAsync(
