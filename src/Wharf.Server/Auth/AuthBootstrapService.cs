@@ -17,8 +17,56 @@ internal sealed class AuthBootstrapService(
 {
     public const string AdminUsername = "admin";
     public const string AdminTokenFileName = "admin-token";
+    public const string BootstrapTokenName = "bootstrap";
 
-    public async Task StartingAsync(CancellationToken cancellationToken) => await BootstrapAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (await BootstrapAsync(cancellationToken) is null && options.Value.ResetAdminToken)
+        {
+            await ResetAdminTokenAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The recovery path for a lost or expired administrator token (the bootstrap admin has no password): started with
+    /// <c>Wharf:Auth:ResetAdminToken=true</c>, the server revokes the admin's bootstrap tokens, issues a new one and
+    /// writes it to the token file as on the first start. Whoever can start the server on its data directory already
+    /// holds everything the token protects, so this gives nobody new power. Returns the file written, or null when
+    /// there is no <c>admin</c> user.
+    /// </summary>
+    public async Task<string?> ResetAdminTokenAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
+        var admin = await db.Users.SingleOrDefaultAsync(u => u.Username == AdminUsername, cancellationToken);
+        if (admin is null)
+        {
+            return null;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
+        var old = await db.AccessTokens.Where(t => t.UserId == admin.Id && t.Name == BootstrapTokenName && t.RevokedAt == null)
+            .Select(t => t.Id).ToListAsync(cancellationToken);
+        foreach (var id in old)
+        {
+            await tokens.RevokeAsync(id, cancellationToken);
+        }
+
+        // A disabled or demoted admin would get a token that does nothing; the reset restores the account as well.
+        await db.Users.Where(u => u.Id == admin.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, false).SetProperty(u => u.IsAdmin, true), cancellationToken);
+        var token = await tokens.CreateAsync(
+            PrincipalKind.User, admin.Id, BootstrapTokenName, [new TokenGrantRequest(null, Scopes.All)], options.Value.MaxTokenLifetime, cancellationToken);
+        var path = Path.Combine(wharf.Value.DataDirectoryFullPath, AdminTokenFileName);
+        await WriteSecretFileAsync(path, token.Secret, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await audit.RecordAsync(null, "system", "bootstrap.reset", $"user:{AdminUsername} token:{token.Id} revoked:{old.Count}", "reissued", cancellationToken);
+        Log.AdminTokenReset(logger, path, old.Count);
+        await Console.Out.WriteLineAsync($"wharf: new admin token (shown once; also in {path}): {token.Secret}");
+        return path;
+    }
 
     /// <summary>Creates the administrator if there is no user; returns the token file written, or null.</summary>
     public async Task<string?> BootstrapAsync(CancellationToken cancellationToken = default)
@@ -46,7 +94,7 @@ internal sealed class AuthBootstrapService(
         }
 
         var token = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(
-            PrincipalKind.User, admin.Id, "bootstrap", [new TokenGrantRequest(null, Scopes.All)],
+            PrincipalKind.User, admin.Id, BootstrapTokenName, [new TokenGrantRequest(null, Scopes.All)],
             options.Value.MaxTokenLifetime, cancellationToken);
 
         var path = Path.Combine(wharf.Value.DataDirectoryFullPath, AdminTokenFileName);

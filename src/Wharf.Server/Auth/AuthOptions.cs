@@ -29,6 +29,12 @@ internal sealed class AuthOptions
     /// </summary>
     public int TokenEndpointPermitsPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// Start once with this set to revoke the <c>admin</c> user's bootstrap tokens and write a new one to
+    /// <c>$WHARF_DATA/admin-token</c>: the way back in when that token is lost or expired.
+    /// </summary>
+    public bool ResetAdminToken { get; set; }
+
     /// <summary>A token's last use is written at most this often, so validation is not a write per request.</summary>
     public TimeSpan LastUsedResolution { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(1505, LogLevel.Error, "Endpoint {Endpoint} declares no access policy; refused")]
     public static partial void EndpointWithoutPolicy(ILogger logger, string? endpoint);
+
+    [LoggerMessage(1506, LogLevel.Warning, "Reset the administrator's token ({Revoked} old bootstrap tokens revoked); the new one is in {Path} (mode 0600)")]
+    public static partial void AdminTokenReset(ILogger logger, string path, int revoked);
 }
