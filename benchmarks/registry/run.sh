@@ -170,7 +170,7 @@ median() {
 }
 
 # ---------------------------------------------------------------------------------------------- targets
-declare -A base host pid creds auth
+declare -A base host pid creds auth jwt_of
 targets=(distribution)
 
 dist_port=$(free_port)
@@ -249,12 +249,25 @@ if [[ -n $wharf_url ]]; then
   host[wharf]=${wharf_url#http://}
   pid[wharf]=$wharf_pid
   creds[wharf]=$wharf_creds
-  [[ -n $wharf_creds ]] && auth[wharf]="Basic $(printf '%s' "$wharf_creds" | base64 -w0)"
+  # Registry clients (docker, podman, skopeo) trade their credentials for a registry JWT once and send it with
+  # every request; curl and wrk here do the same, with one token covering every repository the run touches.
+  if [[ -n $wharf_creds ]]; then
+    scopes="scope=repository:bench/busybox:pull,push&scope=repository:bench/blobs:pull,push"
+    scopes+="&scope=repository:bench/tag-put:pull,push"
+    for n in "${tag_counts[@]}"; do scopes+="&scope=repository:bench/tags-$n:pull,push"; done
+    for ((r = 1; r <= runs; r++)); do scopes+="&scope=repository:bench/gc-$r:pull,push,delete"; done
+    jwt_of[wharf]=$(curl -fsS -u "$wharf_creds" "$wharf_url/auth/token?service=wharf&$scopes" | jq -r .token)
+    auth[wharf]="Bearer ${jwt_of[wharf]}"
+  fi
   log "wharf on $wharf_url (pid ${wharf_pid:-unknown: no CPU figures})"
 fi
 
 # curl/skopeo argument helpers for a target's credentials.
-curl_auth() { [[ -n ${creds[$1]:-} ]] && printf '%s\n' -u "${creds[$1]}"; true; }
+curl_auth() {
+  if [[ -n ${jwt_of[$1]:-} ]]; then printf '%s\n' --oauth2-bearer "${jwt_of[$1]}"
+  elif [[ -n ${creds[$1]:-} ]]; then printf '%s\n' -u "${creds[$1]}"; fi
+  true
+}
 skopeo_dest_creds() { [[ -n ${creds[$1]:-} ]] && printf '%s\n' --dest-creds "${creds[$1]}"; true; }
 
 # -------------------------------------------------------------------------------------------------- data
@@ -460,15 +473,6 @@ wrk_run() { # target path connections seconds [accept]
   w_cpu=$(ticks_to_s $((after - before)))
 }
 
-# Pull clients (docker, podman, skopeo) trade their credentials for a registry JWT once and send it with every
-# request; wrk does the same, with one token covering every repository it reads.
-if [[ -n ${creds[wharf]:-} ]]; then
-  scopes="scope=repository:bench/busybox:pull&scope=repository:bench/blobs:pull"
-  for n in "${tag_counts[@]}"; do scopes+="&scope=repository:bench/tags-$n:pull"; done
-  jwt=$(curl -fsS -u "${creds[wharf]}" "${base[wharf]}/auth/token?service=wharf&$scopes" | jq -r .token)
-  auth[wharf]="Bearer $jwt"
-fi
-
 get_targets=("${targets[@]}" nginx)
 # Warm-up, not recorded: .NET compiles hot methods again with full optimization after their first calls, and
 # every server fills its caches; the first run should not pay for that.
@@ -584,7 +588,8 @@ gc_seed() { # target repo count
   # Options on curl's command line apply only to the first transfer of a config file (each "next" starts afresh),
   # so every entry carries its own status output and credentials.
   local each='write-out = "%{http_code}\\n"\n'
-  [[ -n ${creds[$1]:-} ]] && each+="user = \"${creds[$1]}\"\n"
+  if [[ -n ${jwt_of[$1]:-} ]]; then each+="oauth2-bearer = \"${jwt_of[$1]}\"\n"
+  elif [[ -n ${creds[$1]:-} ]]; then each+="user = \"${creds[$1]}\"\n"; fi
   for ((i = 0; i < $3; i++)); do
     n=$(printf '%05d' "$i")
     for kind in layer config; do
@@ -620,7 +625,7 @@ for ((run = 1; run <= runs; run++)); do
     gc_seed "$t" "$repo" "$gc_images" >"$work/gc-kept"
     read -r kept_tag kept_config <"$work/gc-kept"
     stop=$work/gc-stop-$t-$run result=$work/gc-pulls-$t-$run
-    taskset -c "$load_cpu" bash -c "$(declare -f pull_loop curl_auth); $(declare -p base creds accept); pull_loop $t $repo $kept_tag $kept_config $stop $result" &
+    taskset -c "$load_cpu" bash -c "$(declare -f pull_loop curl_auth); $(declare -p base creds jwt_of accept); pull_loop $t $repo $kept_tag $kept_config $stop $result" &
     puller=$!
     started+=("$puller")
     sleep 1 # the client is pulling before maintenance starts
