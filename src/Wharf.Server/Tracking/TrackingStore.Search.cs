@@ -26,6 +26,21 @@ internal sealed partial class TrackingStore
             throw MlflowException.Invalid("Invalid page token: the offset is out of range.");
         }
 
+        var page = await RunSearchQuery(experimentIds, filter, orderBy, viewType).Skip((int)offset).Take(maxResults + 1).ToListAsync(cancellationToken);
+        var next = page.Count > maxResults ? PageToken.Offset(offset + maxResults) : null;
+        if (page.Count > maxResults)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
+
+        var data = await RunDataAsync([.. page.Select(r => r.RunUuid)], cancellationToken);
+        TrackingMetrics.Searched(Stopwatch.GetElapsedTime(started));
+        return ([.. page.Select((run, i) => data[i] with { Run = run })], next);
+    }
+
+    /// <summary>The runs a search selects, in its order: one SQL query, which tests inspect.</summary>
+    internal IQueryable<Run> RunSearchQuery(IReadOnlyList<long> experimentIds, IReadOnlyList<FilterClause> filter, IReadOnlyList<OrderByClause> orderBy, ViewType viewType)
+    {
         var ids = experimentIds.ToList();
         IQueryable<Run> runs = db.Runs.AsNoTracking().Where(r => ids.Contains(r.ExperimentId));
         runs = viewType switch
@@ -40,16 +55,7 @@ internal sealed partial class TrackingStore
             runs = runs.Where(RunPredicate(clause));
         }
 
-        var page = await OrderRuns(runs, orderBy).Skip((int)offset).Take(maxResults + 1).ToListAsync(cancellationToken);
-        var next = page.Count > maxResults ? PageToken.Offset(offset + maxResults) : null;
-        if (page.Count > maxResults)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        var data = await RunDataAsync([.. page.Select(r => r.RunUuid)], cancellationToken);
-        TrackingMetrics.Searched(Stopwatch.GetElapsedTime(started));
-        return ([.. page.Select((run, i) => data[i] with { Run = run })], next);
+        return OrderRuns(runs, orderBy);
     }
 
     private Expression<Func<Run, bool>> RunPredicate(FilterClause clause)
