@@ -13,6 +13,8 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
     public const string RunNameTag = "mlflow.runName";
     public const string UserTag = "mlflow.user";
 
+    private const int RunDataChunk = 1000;
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     // ---- experiments ----
@@ -432,9 +434,20 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
     /// <summary>Params, tags and latest metrics of <paramref name="runIds"/>, in that order, three queries in all.</summary>
     private async Task<List<RunView>> RunDataAsync(List<string> runIds, CancellationToken cancellationToken)
     {
-        var parameters = (await db.RunParams.AsNoTracking().Where(p => runIds.Contains(p.RunUuid)).ToListAsync(cancellationToken)).ToLookup(p => p.RunUuid, StringComparer.Ordinal);
-        var tags = (await db.RunTags.AsNoTracking().Where(t => runIds.Contains(t.RunUuid)).ToListAsync(cancellationToken)).ToLookup(t => t.RunUuid, StringComparer.Ordinal);
-        var metrics = (await db.LatestMetrics.AsNoTracking().Where(m => runIds.Contains(m.RunUuid)).ToListAsync(cancellationToken)).ToLookup(m => m.RunUuid, StringComparer.Ordinal);
+        // In chunks: a page may hold 50,000 runs, more ids than SQLite (32,766) or PostgreSQL (65,535) take as parameters.
+        var paramRows = new List<RunParam>();
+        var tagRows = new List<RunTag>();
+        var metricRows = new List<LatestMetric>();
+        foreach (var chunk in runIds.Chunk(RunDataChunk))
+        {
+            paramRows.AddRange(await db.RunParams.AsNoTracking().Where(p => chunk.Contains(p.RunUuid)).ToListAsync(cancellationToken));
+            tagRows.AddRange(await db.RunTags.AsNoTracking().Where(t => chunk.Contains(t.RunUuid)).ToListAsync(cancellationToken));
+            metricRows.AddRange(await db.LatestMetrics.AsNoTracking().Where(m => chunk.Contains(m.RunUuid)).ToListAsync(cancellationToken));
+        }
+
+        var parameters = paramRows.ToLookup(p => p.RunUuid, StringComparer.Ordinal);
+        var tags = tagRows.ToLookup(t => t.RunUuid, StringComparer.Ordinal);
+        var metrics = metricRows.ToLookup(m => m.RunUuid, StringComparer.Ordinal);
         return [.. runIds.Select(id => new RunView(
             null!,
             [.. parameters[id].OrderBy(p => p.Key, StringComparer.Ordinal)],
