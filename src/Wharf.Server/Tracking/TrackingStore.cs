@@ -298,8 +298,10 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
         var run = await ActiveRunAsync(runId, tracked: false, cancellationToken);
         var newParams = await NewParamsAsync(run.RunUuid, parameters, cancellationToken);
 
+        // Rows are locked in one order (params, tags, metrics; keys in ordinal order within each), so concurrent
+        // batches on one run wait for each other on PostgreSQL instead of deadlocking.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (key, value) in newParams)
+        foreach (var (key, value) in newParams.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var inserted = await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO "tracking_params" ("run_uuid", "key", "value") VALUES ({run.RunUuid}, {key}, {value}) ON CONFLICT ("run_uuid", "key") DO NOTHING""",
@@ -315,7 +317,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
             }
         }
 
-        foreach (var (key, value) in tags)
+        foreach (var (key, value) in tags.GroupBy(t => t.Key, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             await UpsertRunTagAsync(run.RunUuid, key, value, cancellationToken);
             if (key == RunNameTag)
@@ -344,7 +346,8 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
 
             // One upsert per key, with the batch's own latest point for that key: (step, timestamp), later wins ties.
             foreach (var latest in metrics.GroupBy(m => m.Key, StringComparer.Ordinal)
-                .Select(g => g.Aggregate((a, b) => (b.Step, b.Timestamp).CompareTo((a.Step, a.Timestamp)) >= 0 ? b : a)))
+                .Select(g => g.Aggregate((a, b) => (b.Step, b.Timestamp).CompareTo((a.Step, a.Timestamp)) >= 0 ? b : a))
+                .OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 var isNan = double.IsNaN(latest.Value);
                 var value = isNan ? 0 : latest.Value;

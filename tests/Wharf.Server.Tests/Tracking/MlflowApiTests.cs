@@ -378,6 +378,29 @@ public abstract class MlflowApiTests
     }
 
     [Fact]
+    public async Task LogBatch_16ConcurrentWritersOnOneRun_KeepEveryPointAndTheTrueLatest()
+    {
+        await using var server = await TrackingTestServer.StartAsync(Postgres);
+        using var dev = await server.DeveloperOfAsync(Project());
+        var runId = await dev.CreateRunAsync(await dev.CreateExperimentAsync("concurrent"));
+
+        // Each writer logs 50 steps of two keys (in opposite key order to its neighbour) and the same param value.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(w =>
+        {
+            var keys = w % 2 == 0 ? new[] { "a", "b" } : new[] { "b", "a" };
+            var metrics = keys.SelectMany(k => Enumerable.Range(0, 50).Select(i => new { key = k, value = (double)(w * 50 + i), timestamp = 1000L, step = (long)(w * 50 + i) })).ToArray();
+            return dev.PostAsync("runs/log-batch", new { run_id = runId, metrics, @params = new[] { new { key = "seed", value = "42" } }, tags = new[] { new { key = "writer", value = $"{w}" } } });
+        }));
+        var data = (await dev.GetAsync($"runs/get?run_id={runId}")).Ok().GetProperty("run").GetProperty("data");
+        var history = (await dev.GetAsync($"metrics/get-history?run_id={runId}&metric_key=a")).Ok().GetProperty("metrics");
+
+        Assert.All(responses, r => r.Ok());
+        Assert.Equal(800, history.GetArrayLength());
+        Assert.All(data.GetProperty("metrics").EnumerateArray(), m => Assert.Equal(799, m.GetProperty("step").GetInt64()));
+        Assert.Equal("42", Assert.Single(data.GetProperty("params").EnumerateArray()).GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task ErrorEnvelope_EverywhereUnderTheMlflowRoutes()
     {
         await using var server = await TrackingTestServer.StartAsync(Postgres);
