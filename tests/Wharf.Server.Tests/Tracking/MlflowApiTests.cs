@@ -401,6 +401,54 @@ public abstract class MlflowApiTests
     }
 
     [Fact]
+    public async Task DeletedRunsAndExperiments_AreHiddenFromSearchAndRefuseLogging()
+    {
+        await using var server = await TrackingTestServer.StartAsync(Postgres);
+        using var dev = await server.DeveloperOfAsync(Project());
+        var experiment = await dev.CreateExperimentAsync("lifecycle");
+        var (kept, deleted) = (await dev.CreateRunAsync(experiment, "kept"), await dev.CreateRunAsync(experiment, "deleted"));
+
+        (await dev.PostAsync("runs/delete", new { run_id = deleted })).Ok();
+        var logToDeleted = await dev.PostAsync("runs/log-metric", new { run_id = deleted, key = "x", value = 1, timestamp = 1, step = 0 });
+        var active = (await dev.PostAsync("runs/search", new { experiment_ids = new[] { experiment } })).Ok();
+        (await dev.PostAsync("experiments/delete", new { experiment_id = experiment })).Ok();
+        var runOfDeletedExperiment = (await dev.GetAsync($"runs/get?run_id={kept}")).Ok().GetProperty("run").GetProperty("info");
+        var createInDeleted = await dev.PostAsync("runs/create", new { experiment_id = experiment });
+        var renameDeleted = await dev.PostAsync("experiments/update", new { experiment_id = experiment, new_name = "other" });
+        (await dev.PostAsync("experiments/restore", new { experiment_id = experiment })).Ok();
+        var afterRestore = (await dev.PostAsync("runs/search", new { experiment_ids = new[] { experiment }, run_view_type = "ACTIVE_ONLY" })).Ok();
+
+        logToDeleted.Error(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        Assert.Equal(kept, Assert.Single(active.GetProperty("runs").EnumerateArray()).GetProperty("info").GetProperty("run_id").GetString());
+        Assert.Equal("deleted", runOfDeletedExperiment.GetProperty("lifecycle_stage").GetString());
+        createInDeleted.Error(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        renameDeleted.Error(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        Assert.Equal(2, afterRestore.GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ExperimentNames_UniquePerProject_SameNameInTwoProjectsResolvedByPrefix()
+    {
+        await using var server = await TrackingTestServer.StartAsync(Postgres);
+        var (a, b) = (Project(), Project());
+        using var inA = await server.DeveloperOfAsync(a);
+        using var inB = await server.DeveloperOfAsync(b);
+        using var both = await server.DeveloperOfAsync(a, b);
+
+        var idA = await inA.CreateExperimentAsync("shared");
+        var idB = await inB.CreateExperimentAsync("shared");
+        var prefixedInA = await inA.CreateExperimentAsync($"{b}/named-like-b");
+        var ambiguous = await both.GetAsync("experiments/get-by-name?experiment_name=shared");
+        var fromA = (await inA.GetAsync("experiments/get-by-name?experiment_name=shared")).Ok();
+        var prefixed = (await both.GetAsync($"experiments/get-by-name?experiment_name={Uri.EscapeDataString($"{b}/named-like-b")}")).Ok();
+
+        Assert.NotEqual(idA, idB);
+        Assert.Contains("several projects", ambiguous.Error(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE"), StringComparison.Ordinal);
+        Assert.Equal(idA, fromA.GetProperty("experiment").GetProperty("experiment_id").GetString());
+        Assert.Equal(prefixedInA, prefixed.GetProperty("experiment").GetProperty("experiment_id").GetString());
+    }
+
+    [Fact]
     public async Task ErrorEnvelope_EverywhereUnderTheMlflowRoutes()
     {
         await using var server = await TrackingTestServer.StartAsync(Postgres);
