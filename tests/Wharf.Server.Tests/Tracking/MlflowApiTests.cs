@@ -472,14 +472,3 @@ public abstract class MlflowApiTests
         ajaxMalformed.Error(HttpStatusCode.BadRequest, "BAD_REQUEST");
     }
 }
-
-public sealed class SqliteMlflowApiTests : MlflowApiTests
-{
-    private protected override PostgresServer? Postgres => null;
-}
-
-[Collection(PostgresServerCollection.Name)]
-public sealed class PostgresMlflowApiTests(PostgresServer postgres) : MlflowApiTests
-{
-    private protected override PostgresServer? Postgres => postgres;
-}

@@ -49,14 +49,3 @@ public abstract class RunSearchSqlTests(ITestOutputHelper output)
         return count;
     }
 }
-
-public sealed class SqliteRunSearchSqlTests(ITestOutputHelper output) : RunSearchSqlTests(output)
-{
-    private protected override PostgresServer? Postgres => null;
-}
-
-[Collection(PostgresServerCollection.Name)]
-public sealed class PostgresRunSearchSqlTests(PostgresServer postgres, ITestOutputHelper output) : RunSearchSqlTests(output)
-{
-    private protected override PostgresServer? Postgres => postgres;
-}
