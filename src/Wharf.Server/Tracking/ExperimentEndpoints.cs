@@ -135,18 +135,32 @@ internal static class ExperimentEndpoints
     }
 
     /// <summary>
-    /// The request's <c>experiment_id</c>; "0" is the caller's project's Default experiment (created on first use).
-    /// The access policy has already checked <paramref name="scope"/> on the same project.
+    /// The request's <c>experiment_id</c>; "0" is the caller's project's Default experiment. The access policy has
+    /// already checked <paramref name="scope"/> on the same project.
     /// </summary>
     public static async Task<long> ExperimentIdAsync(HttpContext context, MlflowRequest request, TrackingStore store, Scope scope, CancellationToken cancellationToken)
     {
         var id = request.RequireString("experiment_id");
         if (id == TrackingAccess.DefaultExperimentAlias)
         {
-            return await store.DefaultExperimentIdAsync(TrackingAccess.DefaultExperimentProject(Caller.Get(context), scope), cancellationToken);
+            return await DefaultExperimentIdAsync(context, store, scope, cancellationToken)
+                ?? throw MlflowException.NotFound("No Experiment with id=0 exists: the project's Default experiment is made by the first run logged to it");
         }
 
         return TrackingStore.TryParseId(id) ?? throw MlflowException.NotFound($"No Experiment with id={MlflowRequest.Clip(id)} exists");
+    }
+
+    /// <summary>
+    /// The id of the Default experiment of the caller's only project with <paramref name="scope"/>: created on first use
+    /// by a caller that may write there, otherwise null until someone has.
+    /// </summary>
+    public static async Task<long?> DefaultExperimentIdAsync(HttpContext context, TrackingStore store, Scope scope, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Get(context);
+        var project = TrackingAccess.DefaultExperimentProject(caller, scope);
+        return (caller.ScopesIn(project) & Scope.TrackingWrite) == Scope.TrackingWrite
+            ? await store.DefaultExperimentIdAsync(project, cancellationToken)
+            : await store.FindDefaultExperimentIdAsync(project, cancellationToken);
     }
 
     /// <summary>A repeated <c>{key, value}</c> field (tags), validated.</summary>

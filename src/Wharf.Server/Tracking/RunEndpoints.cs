@@ -150,7 +150,10 @@ internal static class RunEndpoints
         {
             if (id == TrackingAccess.DefaultExperimentAlias)
             {
-                ids.Add(await store.DefaultExperimentIdAsync(TrackingAccess.DefaultExperimentProject(caller, Scope.TrackingRead), cancellationToken));
+                if (await ExperimentEndpoints.DefaultExperimentIdAsync(context, store, Scope.TrackingRead, cancellationToken) is { } defaultId)
+                {
+                    ids.Add(defaultId);
+                }
             }
             else if (TrackingStore.TryParseId(id) is { } parsed)
             {

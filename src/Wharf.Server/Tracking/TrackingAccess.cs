@@ -15,7 +15,8 @@ namespace Wharf.Server.Tracking;
 /// otherwise INVALID_PARAMETER_VALUE naming the caller's projects. The name is stored as given.</item>
 /// <item><b>experiment id "0"</b>, MLflow's "Default" experiment that clients use when none is set: an alias for the
 /// experiment named "Default" of the caller's only project (as above, with the scope the call needs), created on first
-/// use. A caller with several projects gets INVALID_PARAMETER_VALUE asking it to set an experiment.</item>
+/// use by a caller that may write there (a reader before that finds no experiment 0). A caller with several projects
+/// gets INVALID_PARAMETER_VALUE asking it to set an experiment.</item>
 /// </list>
 /// </summary>
 internal static class TrackingAccess

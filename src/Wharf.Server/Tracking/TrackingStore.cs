@@ -66,12 +66,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
     /// <summary>The id of the project's "Default" experiment, created on first use (experiment id alias 0).</summary>
     public async Task<long> DefaultExperimentIdAsync(string projectName, CancellationToken cancellationToken = default)
     {
-        var existing = await (
-            from e in db.Experiments
-            join p in db.Projects on e.ProjectId equals p.Id
-            where p.Name == projectName && e.Name == TrackingAccess.DefaultExperimentName
-            select (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
-        if (existing is { } id)
+        if (await FindDefaultExperimentIdAsync(projectName, cancellationToken) is { } id)
         {
             return id;
         }
@@ -86,6 +81,13 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
             return await DefaultExperimentIdAsync(projectName, cancellationToken);
         }
     }
+
+    /// <summary>The id of the project's "Default" experiment, or null when it has not been used yet.</summary>
+    public Task<long?> FindDefaultExperimentIdAsync(string projectName, CancellationToken cancellationToken = default) => (
+        from e in db.Experiments
+        join p in db.Projects on e.ProjectId equals p.Id
+        where p.Name == projectName && e.Name == TrackingAccess.DefaultExperimentName
+        select (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<ExperimentView?> FindExperimentAsync(long id, CancellationToken cancellationToken = default)
     {

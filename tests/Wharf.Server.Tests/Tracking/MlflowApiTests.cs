@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Server.Auth;
+using Wharf.Server.Data;
 using Wharf.Server.Tests.Infrastructure;
 
 namespace Wharf.Server.Tests.Tracking;
@@ -337,12 +341,25 @@ public abstract class MlflowApiTests
         var again = (await dev.PostAsync("runs/create", new { experiment_id = "0", start_time = 2 })).Ok().GetProperty("run").GetProperty("info");
         var experiment = (await dev.GetAsync("experiments/get?experiment_id=0")).Ok().GetProperty("experiment");
         var byAdmin = await admin.PostAsync("runs/create", new { experiment_id = "0" });
+        using var reader = await server.DeveloperOfAsync(Project());
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            // Narrow the reader's (newest) token to tracking:read: a reader must not create the Default experiment.
+            var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
+            var newest = await db.AccessTokens.MaxAsync(t => t.Id);
+            await db.AccessTokenGrants.Where(g => g.TokenId == newest).ExecuteUpdateAsync(s => s.SetProperty(g => g.Scopes, Scope.TrackingRead));
+        }
+
+        var readDefault = await reader.GetAsync("experiments/get?experiment_id=0");
+        var searchDefault = (await reader.PostAsync("runs/search", new { experiment_ids = new[] { "0" } })).Ok();
 
         Assert.NotEqual("0", run.GetProperty("experiment_id").GetString());
         Assert.Equal(run.GetProperty("experiment_id").GetString(), again.GetProperty("experiment_id").GetString());
         Assert.Equal("Default", experiment.GetProperty("name").GetString());
         Assert.Equal(run.GetProperty("experiment_id").GetString(), experiment.GetProperty("experiment_id").GetString());
         byAdmin.Error(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        readDefault.Error(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        Assert.False(searchDefault.TryGetProperty("runs", out _));
     }
 
     [Fact]
