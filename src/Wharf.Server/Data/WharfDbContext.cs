@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
 using Wharf.Server.Registry;
+using Wharf.Server.Tracking;
 
 namespace Wharf.Server.Data;
 
@@ -59,6 +60,20 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
+    public DbSet<ExperimentTag> ExperimentTags => Set<ExperimentTag>();
+
+    public DbSet<Run> Runs => Set<Run>();
+
+    public DbSet<RunParam> RunParams => Set<RunParam>();
+
+    public DbSet<RunTag> RunTags => Set<RunTag>();
+
+    public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
+
+    public DbSet<LatestMetric> LatestMetrics => Set<LatestMetric>();
+
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
     /// provider's default already does (SQLite's BINARY).
@@ -82,6 +97,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new OutboxDeliveryConfiguration());
         modelBuilder.ApplyRegistryModel(OrdinalCollation);
         modelBuilder.ApplyAuthModel();
+        modelBuilder.ApplyTrackingModel();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Prometheus;
 using Wharf.Server.Auth;
 
+using Wharf.Server.Tracking;
+
 namespace Wharf.Server.Hosting;
 
 internal static class HostingExtensions
@@ -82,9 +84,10 @@ internal static class HostingExtensions
 
     public static WebApplication UseWharfHosting(this WebApplication app)
     {
-        // /api/* speaks RFC 9457 problem details, for thrown exceptions and for bare status codes alike.
+        // /api/* speaks RFC 9457 problem details, for thrown exceptions and for bare status codes alike; except the
+        // MLflow routes under it, which speak MLflow's envelope (UseWharfTracking).
         app.UseWhen(
-            context => context.Request.Path.StartsWithSegments("/api"),
+            context => context.Request.Path.StartsWithSegments("/api") && !MlflowErrorMiddleware.Applies(context),
             api =>
             {
                 api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeFor });

@@ -4,6 +4,7 @@ using Wharf.Server.Data;
 using Wharf.Server.Events;
 using Wharf.Server.Registry;
 using Wharf.Server.Storage;
+using Wharf.Server.Tracking;
 using Wharf.Server.Ui;
 
 namespace Wharf.Server.Hosting;
@@ -82,6 +83,7 @@ public sealed class WharfServer
         builder.Services.AddWharfEvents();
         builder.Services.AddWharfRegistry();
         builder.Services.AddWharfAuth();
+        builder.Services.AddWharfTracking();
         builder.Services.AddWharfUi();
 
         var app = builder.Build();
@@ -89,6 +91,7 @@ public sealed class WharfServer
         // Middleware order matters: the UI's error pages wrap access control, so a refused page renders as a page;
         // access control runs before antiforgery (added by MapWharfUi), which keys its tokens on the caller.
         app.UseWharfHosting();
+        app.UseWharfTracking();
         app.UseWharfUi();
         app.UseWharfAuth();
         app.MapWharfHealth();
@@ -96,6 +99,7 @@ public sealed class WharfServer
         app.MapWharfRegistry();
         app.MapWharfRegistryApi();
         app.MapWharfAuth();
+        app.MapWharfTracking();
         app.MapWharfUi();
         return app;
     }

@@ -21,7 +21,7 @@ internal static class UiExtensions
     /// Paths that belong to machine surfaces, which answer in their own error formats (problem details, the OCI
     /// envelope, health and metrics text). The UI never turns their status codes into HTML pages.
     /// </summary>
-    private static readonly PathString[] MachinePaths = ["/api", "/v2", "/healthz", "/metrics"];
+    private static readonly PathString[] MachinePaths = ["/api", "/ajax-api", "/v2", "/healthz", "/metrics"];
 
     public static IServiceCollection AddWharfUi(this IServiceCollection services)
     {

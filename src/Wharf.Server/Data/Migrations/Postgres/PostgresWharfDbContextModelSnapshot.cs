@@ -694,6 +694,274 @@ namespace Wharf.Server.Data.Migrations.Postgres
                     b.ToTable("registry_uploads", (string)null);
                 });
 
+            modelBuilder.Entity("Wharf.Server.Tracking.Experiment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ArtifactLocation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("artifact_location");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("creation_time");
+
+                    b.Property<long>("LastUpdateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_update_time");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tracking_experiments");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tracking_experiments_project_id_name");
+
+                    b.ToTable("tracking_experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.ExperimentTag", b =>
+                {
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("ExperimentId", "Key")
+                        .HasName("pk_tracking_experiment_tags");
+
+                    b.ToTable("tracking_experiment_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.LatestMetric", b =>
+                {
+                    b.Property<string>("RunUuid")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<bool>("IsNan")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_nan");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("RunUuid", "Key")
+                        .HasName("pk_tracking_latest_metrics");
+
+                    b.HasIndex("Key", "Value")
+                        .HasDatabaseName("ix_tracking_latest_metrics_key_value");
+
+                    b.ToTable("tracking_latest_metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.Run", b =>
+                {
+                    b.Property<string>("RunUuid")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("ArtifactUri")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("artifact_uri");
+
+                    b.Property<long?>("DeletedTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deleted_time");
+
+                    b.Property<long?>("EndTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_time");
+
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("StartTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_time");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("RunUuid")
+                        .HasName("pk_tracking_runs");
+
+                    b.HasIndex("ExperimentId", "LifecycleStage", "StartTime", "RunUuid")
+                        .HasDatabaseName("ix_tracking_runs_experiment_id_lifecycle_stage_start_time_run_~");
+
+                    b.ToTable("tracking_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("IsNan")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_nan");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("RunUuid")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tracking_metrics");
+
+                    b.HasIndex("RunUuid", "Key", "Step", "Timestamp", "Id")
+                        .HasDatabaseName("ix_tracking_metrics_run_uuid_key_step_timestamp_id");
+
+                    b.ToTable("tracking_metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunParam", b =>
+                {
+                    b.Property<string>("RunUuid")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(6000)
+                        .HasColumnType("character varying(6000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("RunUuid", "Key")
+                        .HasName("pk_tracking_params");
+
+                    b.HasIndex("Key", "Value")
+                        .HasDatabaseName("ix_tracking_params_key_value");
+
+                    b.ToTable("tracking_params", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunTag", b =>
+                {
+                    b.Property<string>("RunUuid")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("RunUuid", "Key")
+                        .HasName("pk_tracking_run_tags");
+
+                    b.ToTable("tracking_run_tags", (string)null);
+                });
+
             modelBuilder.Entity("Wharf.Server.Auth.AccessToken", b =>
                 {
                     b.HasOne("Wharf.Server.Auth.ServiceAccount", null)
@@ -824,6 +1092,76 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_registry_uploads_registry_repositories_repository_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.Experiment", b =>
+                {
+                    b.HasOne("Wharf.Server.Auth.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_experiments_projects_project_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.ExperimentTag", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_experiment_tags_tracking_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.LatestMetric", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_latest_metrics_tracking_runs_run_uuid");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.Run", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_runs_tracking_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunMetric", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_metrics_tracking_runs_run_uuid");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunParam", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_params_tracking_runs_run_uuid");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunTag", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_run_tags_tracking_runs_run_uuid");
                 });
 
             modelBuilder.Entity("Wharf.Server.Auth.AccessToken", b =>

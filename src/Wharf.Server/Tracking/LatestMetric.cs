@@ -1,0 +1,21 @@
+namespace Wharf.Server.Tracking;
+
+/// <summary>
+/// A row of <c>tracking_latest_metrics</c>: the point of each (run, key) with the largest step, then the largest
+/// timestamp, kept up to date by an upsert on every insert. Search filters and orders on this table, never on the full
+/// history.
+/// </summary>
+internal sealed class LatestMetric
+{
+    public required string RunUuid { get; init; }
+
+    public required string Key { get; init; }
+
+    public double Value { get; set; }
+
+    public bool IsNan { get; set; }
+
+    public long Timestamp { get; set; }
+
+    public long Step { get; set; }
+}

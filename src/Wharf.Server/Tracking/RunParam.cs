@@ -1,0 +1,14 @@
+namespace Wharf.Server.Tracking;
+
+/// <summary>A row of <c>tracking_params</c>: immutable once logged (MLflow refuses a different value).</summary>
+internal sealed class RunParam
+{
+    public const int MaxKeyLength = 250;
+    public const int MaxValueLength = 6000;
+
+    public required string RunUuid { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string Value { get; init; }
+}

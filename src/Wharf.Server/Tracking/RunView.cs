@@ -1,0 +1,4 @@
+namespace Wharf.Server.Tracking;
+
+/// <summary>A run with its data as MLflow returns it: params, tags and the latest value of each metric.</summary>
+internal sealed record RunView(Run Run, IReadOnlyList<RunParam> Params, IReadOnlyList<RunTag> Tags, IReadOnlyList<LatestMetric> Metrics);

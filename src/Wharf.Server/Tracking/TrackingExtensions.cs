@@ -1,0 +1,31 @@
+namespace Wharf.Server.Tracking;
+
+/// <summary>
+/// Experiment tracking behind MLflow's REST API 2.0. The same endpoints answer under <c>/api/2.0/mlflow</c> (the
+/// Python client) and <c>/ajax-api/2.0/mlflow</c> (MLflow's web UI); failures under both speak MLflow's error
+/// envelope (<see cref="MlflowErrorMiddleware"/>).
+/// </summary>
+internal static class TrackingExtensions
+{
+    public static readonly string[] Prefixes = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow"];
+
+    public static IServiceCollection AddWharfTracking(this IServiceCollection services)
+    {
+        services.AddScoped<TrackingStore>();
+        return services;
+    }
+
+    /// <summary>Puts MLflow's error envelope around everything on the MLflow routes, access refusals included.</summary>
+    public static IApplicationBuilder UseWharfTracking(this IApplicationBuilder app) =>
+        app.UseWhen(MlflowErrorMiddleware.Applies, mlflow => mlflow.UseMiddleware<MlflowErrorMiddleware>());
+
+    public static IEndpointRouteBuilder MapWharfTracking(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            endpoints.MapGroup(prefix).MapExperiments().MapRuns();
+        }
+
+        return endpoints;
+    }
+}
