@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Wharf.Benchmarks.Storage;
+using Wharf.Benchmarks.Tracking;
 
 namespace Wharf.Benchmarks;
 
@@ -11,6 +12,11 @@ internal static class BenchmarkProgram
         if (args is ["blobstore", .. var rest])
         {
             return await BlobStoreSideBySide.RunAsync(rest);
+        }
+
+        if (args is ["tracking", .. var trackingArgs])
+        {
+            return await TrackingSideBySide.RunAsync(trackingArgs);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);

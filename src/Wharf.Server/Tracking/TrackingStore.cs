@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Wharf.Server.Data;
 
 namespace Wharf.Server.Tracking;
@@ -330,44 +331,96 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
 
         if (metrics.Count > 0)
         {
-            foreach (var m in metrics)
-            {
-                db.RunMetrics.Add(new RunMetric
-                {
-                    RunUuid = run.RunUuid,
-                    Key = m.Key,
-                    Value = double.IsNaN(m.Value) ? 0 : m.Value,
-                    IsNan = double.IsNaN(m.Value),
-                    Timestamp = m.Timestamp,
-                    Step = m.Step,
-                });
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-
-            // One upsert per key, with the batch's own latest point for that key: (step, timestamp), later wins ties.
-            foreach (var latest in metrics.GroupBy(m => m.Key, StringComparer.Ordinal)
+            // The batch's own latest point per key: (step, timestamp), later wins ties; keys in ordinal order.
+            var latest = metrics.GroupBy(m => m.Key, StringComparer.Ordinal)
                 .Select(g => g.Aggregate((a, b) => (b.Step, b.Timestamp).CompareTo((a.Step, a.Timestamp)) >= 0 ? b : a))
-                .OrderBy(m => m.Key, StringComparer.Ordinal))
-            {
-                var isNan = double.IsNaN(latest.Value);
-                var value = isNan ? 0 : latest.Value;
-                await db.Database.ExecuteSqlAsync(
-                    $"""
-                    INSERT INTO "tracking_latest_metrics" ("run_uuid", "key", "value", "is_nan", "timestamp", "step")
-                    VALUES ({run.RunUuid}, {latest.Key}, {value}, {isNan}, {latest.Timestamp}, {latest.Step})
-                    ON CONFLICT ("run_uuid", "key") DO UPDATE SET
-                        "value" = excluded."value", "is_nan" = excluded."is_nan", "timestamp" = excluded."timestamp", "step" = excluded."step"
-                    WHERE excluded."step" > "tracking_latest_metrics"."step"
-                       OR (excluded."step" = "tracking_latest_metrics"."step" AND excluded."timestamp" >= "tracking_latest_metrics"."timestamp")
-                    """,
-                    cancellationToken);
-            }
+                .OrderBy(m => m.Key, StringComparer.Ordinal)
+                .ToList();
+            await InsertMetricRowsAsync(run.RunUuid, metrics, latestTable: false, cancellationToken);
+            await InsertMetricRowsAsync(run.RunUuid, latest, latestTable: true, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         TrackingMetrics.MetricPointsLogged(metrics.Count);
+    }
+
+    /// <summary>Rows per INSERT (a log-batch carries at most 1,000 metrics: one statement).</summary>
+    private const int MetricRowsPerStatement = 1000;
+
+    /// <summary>
+    /// Writes metric rows with one multi-row INSERT in the current transaction, not a thousand (EF would insert row by
+    /// row to read back each generated id, which nothing here needs). With <paramref name="latestTable"/> the rows (one
+    /// per key) are upserted into the latest-metric table instead, a stored point being replaced only by a later
+    /// (step, timestamp).
+    /// </summary>
+    /// <remarks>
+    /// Only the run id and the distinct keys are parameters; numbers are written as literals that this code formats
+    /// itself from typed values (invariant culture, round-trip precision), so nothing from the request reaches the SQL
+    /// text. SQLite resolves each named parameter by a linear scan of the statement's names, so 5,000 parameters made
+    /// binding quadratic: it was most of the CPU time of a batch.
+    /// </remarks>
+    private async Task InsertMetricRowsAsync(string runUuid, IReadOnlyList<MetricPoint> rows, bool latestTable, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var table = latestTable ? "tracking_latest_metrics" : "tracking_metrics";
+        for (var start = 0; start < rows.Count; start += MetricRowsPerStatement)
+        {
+            var count = Math.Min(MetricRowsPerStatement, rows.Count - start);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new System.Text.StringBuilder($"""INSERT INTO "{table}" ("run_uuid", "key", "value", "is_nan", "timestamp", "step") VALUES """);
+            AddParameter(command, "@r", runUuid);
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            for (var i = 0; i < count; i++)
+            {
+                var point = rows[start + i];
+                if (!keys.TryGetValue(point.Key, out var key))
+                {
+                    key = $"@k{keys.Count}";
+                    keys[point.Key] = key;
+                    AddParameter(command, key, point.Key);
+                }
+
+                var isNan = double.IsNaN(point.Value);
+                string value;
+                if (double.IsFinite(point.Value) || isNan)
+                {
+                    value = (isNan ? 0d : point.Value).ToString("R", invariant);
+                }
+                else
+                {
+                    // Infinities have no literal in SQL; they stay parameters (rare).
+                    value = $"@v{i}";
+                    AddParameter(command, value, point.Value);
+                }
+
+                sql.Append(i == 0 ? "(@r, " : ",(@r, ").Append(key).Append(", ").Append(value).Append(isNan ? ", TRUE, " : ", FALSE, ")
+                    .Append(point.Timestamp.ToString(invariant)).Append(", ").Append(point.Step.ToString(invariant)).Append(')');
+            }
+
+            if (latestTable)
+            {
+                sql.Append("""
+                     ON CONFLICT ("run_uuid", "key") DO UPDATE SET
+                        "value" = excluded."value", "is_nan" = excluded."is_nan", "timestamp" = excluded."timestamp", "step" = excluded."step"
+                    WHERE excluded."step" > "tracking_latest_metrics"."step"
+                       OR (excluded."step" = "tracking_latest_metrics"."step" AND excluded."timestamp" >= "tracking_latest_metrics"."timestamp")
+                    """);
+            }
+
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     public async Task DeleteRunTagAsync(string runId, string key, CancellationToken cancellationToken = default)
