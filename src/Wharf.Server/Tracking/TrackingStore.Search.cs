@@ -6,8 +6,8 @@ using Wharf.Server.Data;
 namespace Wharf.Server.Tracking;
 
 /// <summary>
-/// Searches, filtered, ordered and paged in SQL. A run filter clause becomes a correlated EXISTS on the (run, key)
-/// primary key of params, tags or latest metrics (or a predicate on the runs row for attributes); an order on a
+/// Searches, filtered, ordered and paged in SQL. A run filter clause becomes an IN-subquery over the (key, value) index
+/// of params, tags or latest metrics (or a predicate on the runs row for attributes); an order on a
 /// metric, param or tag becomes a scalar subquery on the same key, missing values last. Paging is by offset over a
 /// total order (the terms asked for, then start_time DESC, then run_uuid).
 /// </summary>
@@ -63,18 +63,20 @@ internal sealed partial class TrackingStore
         var r = Expression.Parameter(typeof(Run), "r");
         var runUuid = Expression.Property(r, nameof(Run.RunUuid));
         var key = SqlPredicates.Parameter(clause.Key);
+        // Key-value clauses are "run_uuid IN (SELECT run_uuid FROM <table> WHERE key = @k AND value <op> @v)": the
+        // database reads the (key, value) index for the matching runs and looks them up by primary key, instead of
+        // probing every run of the experiment with a correlated EXISTS (at 100,000 runs, the difference between a
+        // few thousand lookups and a few hundred thousand).
         Expression body = clause.Entity switch
         {
-            SearchEntity.Metric => Exists<LatestMetric>(db.LatestMetrics, m => Expression.AndAlso(
-                Expression.AndAlso(
-                    Expression.AndAlso(Expression.Equal(Expression.Property(m, nameof(LatestMetric.RunUuid)), runUuid), Expression.Equal(Expression.Property(m, nameof(LatestMetric.Key)), key)),
-                    Expression.Not(Expression.Property(m, nameof(LatestMetric.IsNan)))),
+            SearchEntity.Metric => RunIn<LatestMetric>(db.LatestMetrics, runUuid, m => Expression.AndAlso(
+                Expression.AndAlso(Expression.Equal(Expression.Property(m, nameof(LatestMetric.Key)), key), Expression.Not(Expression.Property(m, nameof(LatestMetric.IsNan)))),
                 SqlPredicates.Number(Expression.Property(m, nameof(LatestMetric.Value)), clause, clause.Number!.Value))),
-            SearchEntity.Param => Exists<RunParam>(db.RunParams, p => Expression.AndAlso(
-                Expression.AndAlso(Expression.Equal(Expression.Property(p, nameof(RunParam.RunUuid)), runUuid), Expression.Equal(Expression.Property(p, nameof(RunParam.Key)), key)),
+            SearchEntity.Param => RunIn<RunParam>(db.RunParams, runUuid, p => Expression.AndAlso(
+                Expression.Equal(Expression.Property(p, nameof(RunParam.Key)), key),
                 Predicates.String(Expression.Property(p, nameof(RunParam.Value)), clause))),
-            SearchEntity.Tag => Exists<RunTag>(db.RunTags, t => Expression.AndAlso(
-                Expression.AndAlso(Expression.Equal(Expression.Property(t, nameof(RunTag.RunUuid)), runUuid), Expression.Equal(Expression.Property(t, nameof(RunTag.Key)), key)),
+            SearchEntity.Tag => RunIn<RunTag>(db.RunTags, runUuid, t => Expression.AndAlso(
+                Expression.Equal(Expression.Property(t, nameof(RunTag.Key)), key),
                 Predicates.String(Expression.Property(t, nameof(RunTag.Value)), clause))),
             _ => clause.Key switch
             {
@@ -114,6 +116,16 @@ internal sealed partial class TrackingStore
     {
         var x = Expression.Parameter(typeof(T), "x");
         return Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(T)], set.Expression, Expression.Quote(Expression.Lambda<Func<T, bool>>(body(x), x)));
+    }
+
+    /// <summary><c>runUuid IN (SELECT x.RunUuid FROM set x WHERE body(x))</c>.</summary>
+    private static MethodCallExpression RunIn<T>(IQueryable<T> set, Expression runUuid, Func<ParameterExpression, Expression> body)
+    {
+        var x = Expression.Parameter(typeof(T), "x");
+        var matching = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(T)], set.Expression, Expression.Quote(Expression.Lambda<Func<T, bool>>(body(x), x)));
+        var selector = Expression.Lambda<Func<T, string>>(Expression.Property(x, "RunUuid"), x);
+        var runIds = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(T), typeof(string)], matching, Expression.Quote(selector));
+        return Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(string)], runIds, runUuid);
     }
 
     private IQueryable<Run> OrderRuns(IQueryable<Run> runs, IReadOnlyList<OrderByClause> orderBy)

@@ -32,7 +32,9 @@ public abstract class RunSearchSqlTests(ITestOutputHelper output)
         var runs = await query.ToListAsync();
 
         Assert.Empty(runs);
-        Assert.Equal(3, CountOf(sql, "EXISTS"));
+        // Each key-value clause is one IN-subquery over its (key, value) index, not a per-run probe.
+        Assert.Equal(3, CountOf(sql.Replace("\"", "", StringComparison.Ordinal), "run_uuid IN ("));
+        Assert.Equal(0, CountOf(sql, "EXISTS"));
         Assert.Contains("ORDER BY", sql, StringComparison.Ordinal);
         Assert.Contains("LIMIT", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("OR '1'='1", sql.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal) && !l.Contains("DECLARE", StringComparison.Ordinal) && !l.StartsWith(".param", StringComparison.Ordinal)).Aggregate("", (a, b) => a + b), StringComparison.Ordinal);
