@@ -328,7 +328,10 @@ public sealed partial class WharfClient
         await EnsureMlflowSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>Throws <see cref="MlflowApiException"/> for MLflow's error body, else what <see cref="EnsureSuccessAsync"/> throws.</summary>
+    /// <summary>
+    /// Throws <see cref="MlflowApiException"/> for MLflow's error body; for anything else (problem details from a
+    /// proxy or the auth layer, an HTML page) a <see cref="WharfApiException"/> as the rest of the API does.
+    /// </summary>
     private static async Task EnsureMlflowSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
@@ -336,24 +339,27 @@ public sealed partial class WharfClient
             return;
         }
 
-        if (response.Content.Headers.ContentType?.MediaType is "application/json")
+        ProblemDetailsPayload? problem = null;
+        if (response.Content.Headers.ContentType?.MediaType is "application/json" or "application/problem+json")
         {
-            // Buffered: an error body is small, and problem details need a second read if this is not MLflow's shape.
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            // Read once as text: it may be either shape, and error bodies are small.
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             try
             {
-                var error = await response.Content.ReadFromJsonAsync(TrackingJsonContext.Default.MlflowErrorPayload, cancellationToken);
+                var error = JsonSerializer.Deserialize(body, TrackingJsonContext.Default.MlflowErrorPayload);
                 if (error?.ErrorCode is { Length: > 0 } code)
                 {
                     throw new MlflowApiException(response.StatusCode, code, error.Message);
                 }
+
+                problem = JsonSerializer.Deserialize(body, WharfJsonContext.Default.ProblemDetailsPayload);
             }
             catch (JsonException)
             {
-                // Not MLflow's envelope; fall through to the generic error.
+                // Neither shape; the status code alone has to do.
             }
         }
 
-        await EnsureSuccessAsync(response, cancellationToken);
+        throw new WharfApiException(response.StatusCode, problem);
     }
 }

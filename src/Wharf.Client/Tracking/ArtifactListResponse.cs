@@ -2,5 +2,5 @@ namespace Wharf.Client.Tracking;
 
 internal sealed record ArtifactListResponse
 {
-    public IReadOnlyList<ArtifactFile> Files { get; init; } = [];
+    public IReadOnlyList<ArtifactFile> Files { get => field ?? []; init; }
 }

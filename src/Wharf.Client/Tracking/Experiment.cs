@@ -22,5 +22,5 @@ public sealed record Experiment
     public long? CreationTime { get; init; }
 
     /// <summary>The experiment's tags; empty when it has none.</summary>
-    public IReadOnlyList<TrackingTag> Tags { get; init; } = [];
+    public IReadOnlyList<TrackingTag> Tags { get => field ?? []; init; }
 }

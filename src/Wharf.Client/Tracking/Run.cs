@@ -7,5 +7,5 @@ public sealed record Run
     public required RunInfo Info { get; init; }
 
     /// <summary>The run's latest metrics, params and tags.</summary>
-    public RunData Data { get; init; } = new();
+    public RunData Data { get => field ?? new RunData(); init; }
 }
