@@ -51,7 +51,7 @@ internal static class ArtifactsCommand
         var path = new Argument<string>("path") { Description = "The file under the run's artifact root" };
         var output = new Option<string?>("--output", "-o") { Description = "Where to write it (default: its file name, in the current directory)" };
         var command = new Command("get", "Download one of a run's artifacts") { runId, path, output };
-        command.SetAction((parse, cancellationToken) => ServerCall.RunAsync(parse, stderr, async (client, format) =>
+        command.SetAction((parse, cancellationToken) => ServerCall.RunTransferAsync(parse, stderr, async (client, format) =>
         {
             var artifact = parse.GetValue(path)!;
             var target = Path.GetFullPath(parse.GetValue(output) ?? Path.GetFileName(artifact.TrimEnd('/')));
@@ -95,7 +95,7 @@ internal static class ArtifactsCommand
             }
 
             var dest = parse.GetValue(destination) ?? file.Name;
-            return await ServerCall.RunAsync(parse, stderr, async (client, format) =>
+            return await ServerCall.RunTransferAsync(parse, stderr, async (client, format) =>
             {
                 await using var content = file.OpenRead();
                 await client.UploadArtifactAsync(parse.GetValue(runId)!, dest, content, cancellationToken);

@@ -85,7 +85,8 @@ internal static partial class RunsSearchCommand
         }
 
         var columns = orderBy.Select(OrderedColumn).OfType<(string Kind, string Key)>().Distinct().ToList();
-        var table = new RegistryTable(["RUN ID", "NAME", "STATUS", "STARTED", "DURATION", .. columns.Select(c => $"{c.Kind}.{c.Key}")]);
+        var table = new RegistryTable(["RUN ID", "NAME", "STATUS", "STARTED", "DURATION", .. columns.Select(c => $"{c.Kind}.{c.Key}")])
+            .AlignRight([4, .. columns.Select((c, i) => (c.Kind, Index: 5 + i)).Where(c => c.Kind == "metrics").Select(c => c.Index)]);
         foreach (var run in runs)
         {
             table.Add([
