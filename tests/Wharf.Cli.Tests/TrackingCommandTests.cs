@@ -3,7 +3,7 @@ using Wharf.Client.Tracking;
 
 namespace Wharf.Cli.Tests;
 
-/// <summary><c>wharf experiments|runs</c> end to end against a real server, as its administrator.</summary>
+/// <summary><c>wharf experiments|runs|artifacts</c> end to end against a real server, as its administrator.</summary>
 public sealed class TrackingCommandTests
 {
     [Fact]
@@ -103,6 +103,42 @@ public sealed class TrackingCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains("FINISHED, FAILED or KILLED", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ArtifactsGet_MissingArtifact_FailsAndLeavesNoFileBehind()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await Ok(server, "project", "create", "ml");
+        await Ok(server, "experiments", "create", "ml/e");
+        var run = (await Ok(server, "runs", "create", "--experiment", "ml/e")).Trim();
+        var directory = Directory.CreateTempSubdirectory("wharf-artifacts-");
+        try
+        {
+            var target = Path.Combine(directory.FullName, "model.bin");
+
+            var (exit, stdout, stderr) = await server.RunAsync("artifacts", "get", run, "model/model.bin", "-o", target);
+
+            Assert.Equal(1, exit);
+            Assert.Empty(stdout);
+            Assert.Contains("wharf: server answered 404", stderr, StringComparison.Ordinal);
+            Assert.Empty(directory.GetFileSystemInfos());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ArtifactsPut_LocalFileMissing_UsageErrorWithoutCallingServer()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"wharf-missing-{Guid.NewGuid():N}.bin");
+
+        var (exit, _, stderr) = await CliRun.RunAsync("artifacts", "put", "abc", missing, "--server", "http://127.0.0.1:9");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<string> Ok(LocalServer server, params string[] args)
