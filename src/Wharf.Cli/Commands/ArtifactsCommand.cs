@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Wharf.Client;
 
 namespace Wharf.Cli.Commands;
 
@@ -63,7 +64,9 @@ internal static class ArtifactsCommand
                 long size;
                 await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
                 {
-                    await client.DownloadArtifactAsync(parse.GetValue(runId)!, artifact, file, cancellationToken);
+                    var progress = TransferProgress.ForConsole(stderr, format, $"Downloading {artifact}", total: null);
+                    await client.DownloadArtifactAsync(parse.GetValue(runId)!, artifact, progress is null ? file : new ProgressStream(file, progress), cancellationToken);
+                    progress?.Complete();
                     size = file.Length;
                 }
 
@@ -98,7 +101,9 @@ internal static class ArtifactsCommand
             return await ServerCall.RunTransferAsync(parse, stderr, async (client, format) =>
             {
                 await using var content = file.OpenRead();
-                await client.UploadArtifactAsync(parse.GetValue(runId)!, dest, content, cancellationToken);
+                var progress = TransferProgress.ForConsole(stderr, format, $"Uploading {dest}", file.Length);
+                await client.UploadArtifactAsync(parse.GetValue(runId)!, dest, progress is null ? content : new ProgressStream(content, progress), cancellationToken);
+                progress?.Complete();
                 await WriteTransferAsync(stdout, stderr, format, dest, file.FullName, file.Length, "Uploaded", "from");
                 return ExitCodes.Success;
             });
@@ -109,7 +114,7 @@ internal static class ArtifactsCommand
     private static async Task WriteTransferAsync(
         TextWriter stdout, TextWriter stderr, OutputFormat format, string artifact, string local, long size, string verb, string preposition)
     {
-        var text = $"{verb} {artifact} ({RegistryText.Number(size)} bytes) {preposition} {local}.";
+        var text = $"{verb} {artifact} ({ByteSize.FormatExact(size)}) {preposition} {local}.";
         if (format == OutputFormat.Json)
         {
             await stdout.WriteLineAsync($"{{\"path\":{CliJson.Quote(artifact)},\"local_path\":{CliJson.Quote(local)},\"size\":{size}}}");
