@@ -51,6 +51,9 @@ internal static class CliApp
         root.Subcommands.Add(LogoutCommand.Create(stdout, stderr));
         root.Subcommands.Add(ProjectCommand.Create(stdout, stderr));
         root.Subcommands.Add(TokenCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ExperimentsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(RunsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
         return root;
     }
 

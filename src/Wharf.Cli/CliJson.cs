@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Wharf.Client;
+using Wharf.Client.Tracking;
 
 namespace Wharf.Cli;
 
@@ -14,6 +15,16 @@ internal static class CliJson
     public static WharfJsonContext Context { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>
+    /// The tracking contracts in MLflow's own shape (snake_case, as <c>mlflow</c> prints them), escaped like
+    /// <see cref="Context"/>: the SDK's options copied, so naming and number handling stay the SDK's.
+    /// </summary>
+    public static TrackingJsonContext Tracking { get; } = new(new JsonSerializerOptions(TrackingJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = null,
     });
 
     /// <summary>A JSON string literal for hand-written JSON lines, escaped like <see cref="Context"/> escapes.</summary>

@@ -2,8 +2,11 @@ using System.Net;
 
 namespace Wharf.Client;
 
-/// <summary>The server answered with an error status; <see cref="Problem"/> holds its problem details when it sent them.</summary>
-public sealed class WharfApiException : Exception
+/// <summary>
+/// The server answered with an error status; <see cref="Problem"/> holds its problem details when it sent them.
+/// Errors of the MLflow routes arrive as the subclass <see cref="Tracking.MlflowApiException"/>.
+/// </summary>
+public class WharfApiException : Exception
 {
     /// <summary>Creates the exception from a status code and the server's problem details.</summary>
     public WharfApiException(HttpStatusCode statusCode, ProblemDetailsPayload? problem)
@@ -11,6 +14,13 @@ public sealed class WharfApiException : Exception
     {
         StatusCode = statusCode;
         Problem = problem;
+    }
+
+    /// <summary>Creates the exception for an error body other than problem details.</summary>
+    protected WharfApiException(HttpStatusCode statusCode, string message)
+        : base(message)
+    {
+        StatusCode = statusCode;
     }
 
     /// <summary>The HTTP status code of the answer.</summary>

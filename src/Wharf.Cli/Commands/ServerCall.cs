@@ -7,15 +7,25 @@ namespace Wharf.Cli.Commands;
 /// <summary>Runs a command body against the server and maps failures to messages on stderr and exit codes.</summary>
 internal static class ServerCall
 {
+    /// <summary>Each request may take this long; transfers (<see cref="RunTransferAsync"/>) have no limit.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     public static Task<int> RunAsync(ParseResult parse, TextWriter stderr, Func<WharfClient, OutputFormat, Task<int>> body)
         => RunAsync(parse, stderr, tokenOverride: null, (client, format, _) => body(client, format));
+
+    /// <summary>
+    /// As <see cref="RunAsync(ParseResult, TextWriter, Func{WharfClient, OutputFormat, Task{int}})"/>, for bodies that
+    /// stream files of any size (artifacts): no per-request timeout, only Ctrl+C stops them.
+    /// </summary>
+    public static Task<int> RunTransferAsync(ParseResult parse, TextWriter stderr, Func<WharfClient, OutputFormat, Task<int>> body)
+        => RunAsync(parse, stderr, tokenOverride: null, (client, format, _) => body(client, format), Timeout.InfiniteTimeSpan);
 
     /// <summary>
     /// Runs <paramref name="body"/> with a client for the resolved server; <paramref name="tokenOverride"/> replaces the
     /// usual token lookup (<c>wharf login</c> checks the token it was given, not the one stored).
     /// </summary>
     public static async Task<int> RunAsync(
-        ParseResult parse, TextWriter stderr, string? tokenOverride, Func<WharfClient, OutputFormat, Uri, Task<int>> body)
+        ParseResult parse, TextWriter stderr, string? tokenOverride, Func<WharfClient, OutputFormat, Uri, Task<int>> body, TimeSpan? timeout = null)
     {
         Uri server;
         try
@@ -40,7 +50,7 @@ internal static class ServerCall
             return ExitCodes.Usage;
         }
 
-        var client = WharfClient.Create(server, TimeSpan.FromSeconds(30), token);
+        var client = WharfClient.Create(server, timeout ?? RequestTimeout, token);
         try
         {
             return await body(client, format, server);

@@ -1,0 +1,3 @@
+namespace Wharf.Client.Tracking;
+
+internal sealed record CreateExperimentRequest(string Name, IReadOnlyList<TrackingTag>? Tags);

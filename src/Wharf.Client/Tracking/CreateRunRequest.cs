@@ -1,0 +1,3 @@
+namespace Wharf.Client.Tracking;
+
+internal sealed record CreateRunRequest(string ExperimentId, string? RunName, long? StartTime, IReadOnlyList<TrackingTag>? Tags);

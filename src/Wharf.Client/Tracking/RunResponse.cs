@@ -1,0 +1,3 @@
+namespace Wharf.Client.Tracking;
+
+internal sealed record RunResponse(Run Run);

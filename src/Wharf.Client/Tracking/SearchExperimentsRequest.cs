@@ -1,0 +1,3 @@
+namespace Wharf.Client.Tracking;
+
+internal sealed record SearchExperimentsRequest(int MaxResults, string? PageToken, string? Filter, IReadOnlyList<string>? OrderBy, string ViewType);

@@ -1,0 +1,3 @@
+namespace Wharf.Client.Tracking;
+
+internal sealed record UpdateRunRequest(string RunId, string? Status, long? EndTime, string? RunName);
