@@ -69,6 +69,25 @@ public sealed partial class TrackingPageTests
     }
 
     [Fact]
+    public async Task Experiments_PageSizeOne_NextPageShowsTheOtherExperiment()
+    {
+        using var factory = new WharfFactory();
+        using var client = factory.CreateClient();
+        var seed = await SeedProjectAsync(factory, client);
+        await seed.CreateExperimentAsync("ml/first");
+        await seed.CreateExperimentAsync("ml/second");
+
+        var first = await client.GetStringAsync(new Uri("/experiments?n=1", UriKind.Relative));
+        var next = Regex.Match(first, "href=\"([^\"]*)\" rel=\"next\"");
+        Assert.True(next.Success, first);
+        var second = await client.GetStringAsync(new Uri(WebUtility.HtmlDecode(next.Groups[1].Value), UriKind.Relative));
+
+        var names = Regex.Matches(first + second, "class=\"experiment-name\" href=\"[^\"]*\">([^<]*)<").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
+        Assert.Equal(["ml/first", "ml/second"], names);
+        Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Runs_FilterInMlflowGrammar_ShowsOnlyMatchingRuns()
     {
         using var factory = new WharfFactory();
@@ -140,7 +159,7 @@ public sealed partial class TrackingPageTests
             Assert.InRange(names.Count, 1, 2);
             seen.AddRange(names);
             var next = Regex.Match(html, "href=\"([^\"]*)\" rel=\"next\"");
-            url = next.Success ? WebUtility.HtmlDecode(next.Groups[1].Value) + "&n=2" : null;
+            url = next.Success ? WebUtility.HtmlDecode(next.Groups[1].Value) : null;
         }
 
         Assert.Equal(["run-0", "run-1", "run-2", "run-3", "run-4"], seen);

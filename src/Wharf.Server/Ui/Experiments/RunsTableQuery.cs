@@ -3,9 +3,10 @@ namespace Wharf.Server.Ui.Experiments;
 /// <summary>
 /// What the runs table shows, as its URL says: a filter in MLflow's grammar, one sort column (<c>start_time</c>,
 /// <c>run_name</c>, <c>status</c>, <c>metrics.&lt;key&gt;</c> or <c>params.&lt;key&gt;</c>), the chosen metric and param
-/// columns, and the page token of the search.
+/// columns, the page token of the search and the page size when the URL asks for one.
 /// </summary>
-internal sealed record RunsTableQuery(string? Filter, string? Sort, bool Descending, IReadOnlyList<string> Metrics, IReadOnlyList<string> Params, string? PageToken)
+internal sealed record RunsTableQuery(
+    string? Filter, string? Sort, bool Descending, IReadOnlyList<string> Metrics, IReadOnlyList<string> Params, string? PageToken, int? PageSize = null)
 {
     /// <summary>At most this many chosen columns of each kind; more would not fit a table anyway.</summary>
     public const int MaxColumns = 20;

@@ -10,8 +10,11 @@ internal static class TrackingLinks
 
     public const string ComparePath = "/runs/compare";
 
-    public static string Experiments(string? filter, int offset) =>
-        WithQuery(Home, ("q", filter), ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null));
+    public static string Experiments(string? filter, int offset, int? pageSize) => WithQuery(
+        Home,
+        ("q", filter),
+        ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null),
+        ("n", pageSize?.ToString(CultureInfo.InvariantCulture)));
 
     public static string Experiment(long id) => $"{Home}/{id.ToString(CultureInfo.InvariantCulture)}";
 
@@ -23,7 +26,8 @@ internal static class TrackingLinks
         ("dir", query.Sort is null ? null : query.Descending ? "desc" : "asc"),
         ("metrics", query.Metrics.Count == 0 ? null : string.Join(',', query.Metrics)),
         ("params", query.Params.Count == 0 ? null : string.Join(',', query.Params)),
-        ("page", query.PageToken));
+        ("page", query.PageToken),
+        ("n", query.PageSize?.ToString(CultureInfo.InvariantCulture)));
 
     public static string Run(string runId) => $"/runs/{runId}";
 
