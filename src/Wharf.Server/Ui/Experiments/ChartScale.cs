@@ -37,6 +37,9 @@ internal sealed class ChartScale
         var step = NiceStep((max - min) / Math.Max(1, tickCount));
         var first = Math.Floor(min / step) * step;
         var last = Math.Ceiling(max / step) * step;
+        // Ticks are rounded to the step's decimals: 3 × 0.2 is 0.6000000000000001 in binary, and would be labelled so.
+        // Math.Round takes 0 to 15 decimals; steps outside that are left as they are.
+        var decimals = -(int)Math.Floor(Math.Log10(step));
         var ticks = new List<double>();
         for (var i = 0; i <= 100; i++)
         {
@@ -46,8 +49,7 @@ internal sealed class ChartScale
                 break;
             }
 
-            // Snap away floating-point noise such as 0.30000000000000004.
-            ticks.Add(Math.Round(tick / step) * step);
+            ticks.Add(decimals is > 0 and <= 15 ? Math.Round(tick, decimals) : tick);
         }
 
         return new ChartScale(first, last, ticks);
