@@ -12,6 +12,7 @@ internal static class TrackingExtensions
     public static IServiceCollection AddWharfTracking(this IServiceCollection services)
     {
         services.AddScoped<TrackingStore>();
+        services.AddScoped<TrackingBrowser>();
         return services;
     }
 

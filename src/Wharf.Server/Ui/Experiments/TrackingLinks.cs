@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace Wharf.Server.Ui.Experiments;
+
+/// <summary>The tracking pages' URLs. Run ids are 32 hex digits and experiment ids numbers, so neither needs escaping.</summary>
+internal static class TrackingLinks
+{
+    public const string Home = "/experiments";
+
+    public const string ComparePath = "/runs/compare";
+
+    public static string Experiments(string? filter, int offset, int? pageSize) => WithQuery(
+        Home,
+        ("q", filter),
+        ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null),
+        ("n", pageSize?.ToString(CultureInfo.InvariantCulture)));
+
+    public static string Experiment(long id) => $"{Home}/{id.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The runs table of an experiment with everything the table's URL carries.</summary>
+    public static string Runs(long experimentId, RunsTableQuery query) => WithQuery(
+        Experiment(experimentId),
+        ("filter", query.Filter),
+        ("sort", query.Sort),
+        ("dir", query.Sort is null ? null : query.Descending ? "desc" : "asc"),
+        ("metrics", query.Metrics.Count == 0 ? null : string.Join(',', query.Metrics)),
+        ("params", query.Params.Count == 0 ? null : string.Join(',', query.Params)),
+        ("page", query.PageToken),
+        ("n", query.PageSize?.ToString(CultureInfo.InvariantCulture)));
+
+    public static string Run(string runId) => $"/runs/{runId}";
+
+    public static string Compare(IEnumerable<string> runIds) => WithQuery(ComparePath, ("ids", string.Join(',', runIds)));
+
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var url = new StringBuilder(path);
+        var separator = '?';
+        foreach (var (name, value) in parameters)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            url.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+
+        return url.ToString();
+    }
+}
