@@ -79,7 +79,16 @@ internal static class ArtifactEndpoints
             limit.MaxRequestBodySize = null;
         }
 
-        await store.UploadAsync(run, path.Relative, context.Request.Body, cancellationToken);
+        try
+        {
+            await store.UploadAsync(run, path.Relative, context.Request.Body, cancellationToken);
+        }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body: nothing was stored, and nobody reads an answer.
+            throw new OperationCanceledException(context.RequestAborted);
+        }
+
         return MlflowResult.Empty;
     }
 
