@@ -229,6 +229,31 @@ public abstract class ArtifactApiTests
     }
 
     [Fact]
+    public async Task RegistryGarbageCollection_KeepsBytesArtifactsRecord_AndSweepsBytesOfDeletedArtifacts()
+    {
+        await using var server = await TrackingTestServer.StartAsync(
+            Postgres, new Dictionary<string, string?> { ["Wharf:Registry:GarbageCollectionGracePeriod"] = "00:00:00" });
+        using var dev = await server.DeveloperOfAsync(Project());
+        var experiment = await dev.CreateExperimentAsync("gc");
+        var run = await dev.CreateRunAsync(experiment);
+        var kept = Encoding.UTF8.GetBytes($"kept {Guid.NewGuid()}");
+        (await PutAsync(dev.Http, $"{experiment}/{run}/artifacts/kept.bin", kept)).Ok();
+        (await PutAsync(dev.Http, $"{experiment}/{run}/artifacts/dropped.bin", Encoding.UTF8.GetBytes($"dropped {Guid.NewGuid()}"))).Ok();
+        using (await dev.Http.DeleteAsync($"{Proxy}/{experiment}/{run}/artifacts/dropped.bin"))
+        {
+        }
+
+        var before = await UsageAsync(server);
+        await Task.Delay(50); // the sweep only takes bytes written before its start
+        await server.Services.GetRequiredService<Wharf.Server.Registry.RegistryGarbageCollector>().CollectAsync();
+        var after = await UsageAsync(server);
+        var downloaded = await dev.Http.GetByteArrayAsync($"{Proxy}/{experiment}/{run}/artifacts/kept.bin");
+
+        Assert.Equal(before.Count - 1, after.Count);
+        Assert.Equal(kept, downloaded);
+    }
+
+    [Fact]
     public async Task LogInputs_AsThePythonClientSendsThem_AreReturnedByRunsGet()
     {
         await using var server = await TrackingTestServer.StartAsync(Postgres);

@@ -26,11 +26,16 @@ internal sealed class TrackingTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<TrackingTestServer> StartAsync(PostgresServer? postgres)
+    public static async Task<TrackingTestServer> StartAsync(PostgresServer? postgres, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = postgres is null ? null : await postgres.CreateDatabaseAsync();
         var factory = new WharfFactory();
         factory.Settings["Wharf:Registry:GarbageCollectionInterval"] = "00:00:00";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            factory.Settings[key] = value;
+        }
+
         if (database is not null)
         {
             factory.Settings["Wharf:Database:Provider"] = "postgres";
