@@ -17,6 +17,21 @@ internal sealed partial class TrackingStore
     public async Task LogInputsAsync(string runId, IReadOnlyList<DatasetInputView> inputs, CancellationToken cancellationToken = default)
     {
         var run = await ActiveRunAsync(runId, tracked: false, cancellationToken);
+        try
+        {
+            await LogInputsOnceAsync(run, inputs, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent call inserted the same dataset first (the unique index said no); now it exists, so the
+            // second attempt updates it.
+            db.ChangeTracker.Clear();
+            await LogInputsOnceAsync(run, inputs, cancellationToken);
+        }
+    }
+
+    private async Task LogInputsOnceAsync(Run run, IReadOnlyList<DatasetInputView> inputs, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var input in inputs.GroupBy(i => (i.Dataset.Name, i.Dataset.Digest)).Select(g => g.Last()))
         {
