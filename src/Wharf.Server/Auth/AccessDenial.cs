@@ -10,7 +10,7 @@ namespace Wharf.Server.Auth;
 /// </summary>
 internal static class AccessDenial
 {
-    private static readonly PathString[] MlflowPaths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/mlflow-artifacts"];
+    private static readonly PathString[] MlflowPaths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/preview/mlflow", "/api/2.0/mlflow-artifacts"];
     private static readonly PathString[] MachinePaths = ["/api", "/healthz", "/metrics", "/auth"];
 
     public static Task WriteAsync(HttpContext context, int status, string message)

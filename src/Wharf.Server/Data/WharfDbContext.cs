@@ -74,6 +74,12 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<LatestMetric> LatestMetrics => Set<LatestMetric>();
 
+    public DbSet<RunArtifact> RunArtifacts => Set<RunArtifact>();
+
+    public DbSet<RunDatasetInput> RunDatasetInputs => Set<RunDatasetInput>();
+
+    public DbSet<RunDatasetInputTag> RunDatasetInputTags => Set<RunDatasetInputTag>();
+
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
     /// provider's default already does (SQLite's BINARY).

@@ -296,6 +296,7 @@ internal sealed class RegistryFsck(
             using var held = await locks.AcquireAsync(entry.Digest, cancellationToken);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             if (await db.RegistryBlobs.AnyAsync(b => b.Digest == key, cancellationToken)
+                || await db.RunArtifacts.AnyAsync(a => a.Digest == key, cancellationToken)
                 || await blobs.GetSizeAsync(entry.Digest, cancellationToken) is null)
             {
                 continue;

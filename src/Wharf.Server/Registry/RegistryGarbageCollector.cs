@@ -20,7 +20,7 @@ namespace Wharf.Server.Registry;
 /// manifest still present, are deleted; repeated, because deleting an index frees its children.</item>
 /// <item>Blob links that no remaining manifest of their repository references are deleted.</item>
 /// <item>Blobs no repository links are deleted, bytes and row.</item>
-/// <item>Stored blobs no row records are deleted: the bytes of an upload interrupted (a crash) between publishing them
+/// <item>Stored blobs no row records (neither a registry blob nor a run artifact) are deleted: the bytes of an upload interrupted (a crash) between publishing them
 /// and recording them, which nothing else would ever remove.</item>
 /// </list>
 /// Each repository is swept in its own short transaction holding the repository lock that manifest pushes and tag
@@ -192,8 +192,13 @@ internal sealed class RegistryGarbageCollector(
             }
 
             // Bytes first, then the commit: a crash in between leaves a row whose bytes are gone, which pulls report
-            // as unknown and the next run removes; the other order could leave bytes nothing accounts for.
-            await blobs.DeleteAsync(digest, cancellationToken);
+            // as unknown and the next run removes; the other order could leave bytes nothing accounts for. Bytes that a
+            // run artifact also records stay (artifacts record under the same lock).
+            if (!await db.RunArtifacts.AnyAsync(a => a.Digest == candidate, cancellationToken))
+            {
+                await blobs.DeleteAsync(digest, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             count++;
             bytes += size ?? 0;
@@ -251,6 +256,7 @@ internal sealed class RegistryGarbageCollector(
             var keys = batch.Select(e => e.Digest.ToString()).ToList();
             recorded = (await db.RegistryBlobs.Where(b => keys.Contains(b.Digest)).Select(b => b.Digest).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
+            recorded.UnionWith(await db.RunArtifacts.Where(a => keys.Contains(a.Digest)).Select(a => a.Digest).Distinct().ToListAsync(cancellationToken));
         }
 
         var count = 0;
@@ -261,6 +267,7 @@ internal sealed class RegistryGarbageCollector(
             using var held = await locks.AcquireAsync(entry.Digest, cancellationToken);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             if (await db.RegistryBlobs.AnyAsync(b => b.Digest == key, cancellationToken)
+                || await db.RunArtifacts.AnyAsync(a => a.Digest == key, cancellationToken)
                 || RegistryBlobFiles.LastWritten(blobs, entry.Digest) is not { } written
                 || written >= cutoff
                 || !await blobs.DeleteAsync(entry.Digest, cancellationToken))

@@ -10,7 +10,7 @@ namespace Wharf.Server.Tracking;
 /// </summary>
 internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<MlflowErrorMiddleware> logger)
 {
-    public static readonly PathString[] Paths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/mlflow-artifacts"];
+    public static readonly PathString[] Paths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/preview/mlflow", "/api/2.0/mlflow-artifacts"];
 
     public static bool Applies(HttpContext context) => Paths.Any(p => context.Request.Path.StartsWithSegments(p));
 

@@ -95,11 +95,56 @@ internal static class MlflowJson
 
         w.WriteEndObject();
         w.WriteStartObject("inputs");
+        if (view.Inputs.Count > 0)
+        {
+            w.WriteStartArray("dataset_inputs");
+            foreach (var input in view.Inputs)
+            {
+                DatasetInput(w, input);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     }
 
-    public static void Metric(Utf8JsonWriter w, string key, double value, long timestamp, long step)
+    public static void DatasetInput(Utf8JsonWriter w, DatasetInputView input)
+    {
+        w.WriteStartObject();
+        if (input.Tags.Count > 0)
+        {
+            w.WriteStartArray("tags");
+            foreach (var tag in input.Tags)
+            {
+                KeyValue(w, tag.Key, tag.Value);
+            }
+
+            w.WriteEndArray();
+        }
+
+        var d = input.Dataset;
+        w.WriteStartObject("dataset");
+        w.WriteString("name", d.Name);
+        w.WriteString("digest", d.Digest);
+        w.WriteString("source_type", d.SourceType);
+        w.WriteString("source", d.Source);
+        if (d.Schema is not null)
+        {
+            w.WriteString("schema", d.Schema);
+        }
+
+        if (d.Profile is not null)
+        {
+            w.WriteString("profile", d.Profile);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static void Metric(Utf8JsonWriter w, string key, double value, long timestamp, long step, string? runId = null)
     {
         w.WriteStartObject();
         w.WriteString("key", key);
@@ -107,6 +152,11 @@ internal static class MlflowJson
         Double(w, value);
         w.WriteNumber("timestamp", timestamp);
         w.WriteNumber("step", step);
+        if (runId is not null)
+        {
+            w.WriteString("run_id", runId);
+        }
+
         w.WriteEndObject();
     }
 

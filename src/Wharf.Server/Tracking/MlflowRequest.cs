@@ -41,7 +41,7 @@ internal sealed class MlflowRequest
         {
             var request = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? new MlflowRequest(default, context.Request.Query)
-                : new MlflowRequest(await ReadBodyAsync(context.Request, cancellationToken), null);
+                : await ReadBodyAsync(context.Request, cancellationToken);
             context.Features.Set(request);
             return request;
         }
@@ -55,7 +55,10 @@ internal sealed class MlflowRequest
 
     private sealed record Failure(MlflowException Exception);
 
-    private static async Task<JsonElement> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The size of the request's JSON body in bytes (0 for a GET).</summary>
+    public long BodyLength { get; private init; }
+
+    private static async Task<MlflowRequest> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -77,14 +80,14 @@ internal sealed class MlflowRequest
 
         if (buffer.Length == 0)
         {
-            return default;
+            return new MlflowRequest(default, null);
         }
 
         try
         {
             using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.Clone()
+                ? new MlflowRequest(document.RootElement.Clone(), null) { BodyLength = buffer.Length }
                 : throw MlflowException.Invalid("The request body must be a JSON object.");
         }
         catch (JsonException ex)

@@ -24,7 +24,9 @@ internal static class RunEndpoints
         group.MapPost("/runs/set-tag", SetTagAsync).RequireProjectScope(Scope.TrackingWrite, read);
         group.MapPost("/runs/delete-tag", DeleteTagAsync).RequireProjectScope(Scope.TrackingWrite, read);
         group.MapPost("/runs/log-batch", LogBatchAsync).RequireProjectScope(Scope.TrackingWrite, read);
+        group.MapPost("/runs/log-inputs", LogInputsAsync).RequireProjectScope(Scope.TrackingWrite, read);
         group.MapGet("/metrics/get-history", GetMetricHistoryAsync).RequireProjectScope(Scope.TrackingRead, read);
+        group.MapGet("/metrics/get-history-bulk-interval", GetMetricHistoryBulkIntervalAsync).RequireSignedIn();
         return group;
     }
 
@@ -115,6 +117,12 @@ internal static class RunEndpoints
     internal static async Task<IResult> LogBatchAsync(HttpContext context, TrackingStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, cancellationToken);
+        if (request.BodyLength > TrackingValidation.MaxBatchBytes)
+        {
+            throw MlflowException.Invalid(
+                $"A batch logging request can be at most {TrackingValidation.MaxBatchBytes} bytes. Got {request.BodyLength} bytes.");
+        }
+
         var runId = request.RequireRunId();
         var metrics = request.Objects("metrics");
         var parameters = request.Objects("params");
@@ -233,6 +241,143 @@ internal static class RunEndpoints
             }
         });
     }
+
+    internal static async Task<IResult> LogInputsAsync(HttpContext context, TrackingStore store, CancellationToken cancellationToken)
+    {
+        var request = await MlflowRequest.ReadAsync(context, cancellationToken);
+        var runId = request.RequireRunId();
+        var datasets = request.Objects("datasets");
+        if (datasets.Count > TrackingValidation.MaxDatasetInputsPerRequest)
+        {
+            throw MlflowException.Invalid($"log-inputs takes at most {TrackingValidation.MaxDatasetInputsPerRequest} datasets. Got {datasets.Count}.");
+        }
+
+        List<DatasetInputView> inputs = [.. datasets.Select(DatasetInput)];
+        await store.LogInputsAsync(runId, inputs, cancellationToken);
+        return MlflowResult.Empty;
+    }
+
+    /// <summary>
+    /// Metric points of several runs at evenly sampled steps, for charts (MLflow's GetMetricHistoryBulkInterval). Each
+    /// run is authorized like runs/get: tracking:read on the project of the stored run; a run that does not exist is
+    /// RESOURCE_DOES_NOT_EXIST.
+    /// </summary>
+    internal static async Task<IResult> GetMetricHistoryBulkIntervalAsync(HttpContext context, TrackingStore store, WharfDbContext db, CancellationToken cancellationToken)
+    {
+        var request = await MlflowRequest.ReadAsync(context, cancellationToken);
+        var runIds = request.Strings("run_ids").Distinct(StringComparer.Ordinal).ToList();
+        var key = request.RequireString("metric_key");
+        if (runIds.Count == 0)
+        {
+            throw MlflowRequest.Missing("run_ids");
+        }
+
+        if (runIds.Count > TrackingStore.MaxBulkIntervalRuns)
+        {
+            throw MlflowException.Invalid($"GetMetricHistoryBulkInterval takes at most {TrackingStore.MaxBulkIntervalRuns} run ids. Got {runIds.Count}.");
+        }
+
+        var maxResults = request.Int("max_results") ?? TrackingStore.MaxBulkIntervalResults;
+        if (maxResults is < 1 or > TrackingStore.MaxBulkIntervalResults)
+        {
+            throw MlflowException.Invalid($"Invalid value {maxResults} for parameter 'max_results': it must be between 1 and {TrackingStore.MaxBulkIntervalResults}.");
+        }
+
+        var (start, end) = (request.Long("start_step"), request.Long("end_step"));
+        if ((start is null) != (end is null))
+        {
+            throw MlflowException.Invalid("If either start step or end step are specified, both must be specified.");
+        }
+
+        if (start > end)
+        {
+            throw MlflowException.Invalid($"end_step ({end}) must be greater than or equal to start_step ({start}).");
+        }
+
+        foreach (var id in runIds)
+        {
+            if (!RunIds.IsValid(id))
+            {
+                throw MlflowException.NotFound($"Run with id={MlflowRequest.Clip(id)} not found");
+            }
+        }
+
+        // Authorize every run from its stored project, as the locator of runs/get does for one run.
+        var caller = Caller.Get(context);
+        var stored = await (
+            from r in db.Runs
+            join e in db.Experiments on r.ExperimentId equals e.Id
+            join p in db.Projects on e.ProjectId equals p.Id
+            where runIds.Contains(r.RunUuid)
+            select new { r.RunUuid, Project = p.Name }).ToListAsync(cancellationToken);
+        if (runIds.FirstOrDefault(id => stored.All(s => s.RunUuid != id)) is { } missing)
+        {
+            throw MlflowException.NotFound($"Run with id={missing} not found");
+        }
+
+        if (stored.FirstOrDefault(s => (caller.ScopesIn(s.Project) & Scope.TrackingRead) != Scope.TrackingRead) is { } denied)
+        {
+            throw MlflowException.Denied($"needs tracking:read on project '{denied.Project}'");
+        }
+
+        var points = await store.GetMetricHistoryBulkIntervalAsync(runIds, key, start, end, maxResults, cancellationToken);
+        return MlflowResult.Ok(w =>
+        {
+            if (points.Count > 0)
+            {
+                w.WriteStartArray("metrics");
+                foreach (var (runId, p) in points)
+                {
+                    MlflowJson.Metric(w, p.Key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step, runId);
+                }
+
+                w.WriteEndArray();
+            }
+        });
+    }
+
+    private static DatasetInputView DatasetInput(System.Text.Json.JsonElement input)
+    {
+        if (!input.TryGetProperty("dataset", out var dataset) || dataset.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            throw MlflowRequest.Missing("dataset");
+        }
+
+        string Required(string name, int max) => Limit(MlflowRequest.Field(dataset, name) is { Length: > 0 } value ? value : throw MlflowRequest.Missing($"dataset.{name}"), max, $"dataset.{name}");
+        string? Optional(string name, int max) => MlflowRequest.Field(dataset, name) is { } value ? Limit(value, max, $"dataset.{name}") : null;
+
+        var row = new RunDatasetInput
+        {
+            RunUuid = "",
+            Name = Required("name", RunDatasetInput.MaxNameLength),
+            Digest = Required("digest", RunDatasetInput.MaxDigestLength),
+            SourceType = Required("source_type", RunDatasetInput.MaxSourceTypeLength),
+            Source = Required("source", RunDatasetInput.MaxSourceLength),
+            Schema = Optional("schema", RunDatasetInput.MaxSchemaLength),
+            Profile = Optional("profile", RunDatasetInput.MaxProfileLength),
+        };
+
+        var tags = new List<RunDatasetInputTag>();
+        if (input.TryGetProperty("tags", out var tagList) && tagList.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (tagList.ValueKind != System.Text.Json.JsonValueKind.Array || tagList.EnumerateArray().Any(t => t.ValueKind != System.Text.Json.JsonValueKind.Object))
+            {
+                throw MlflowException.Invalid("Parameter 'tags' of a dataset input must be a list of objects.");
+            }
+
+            foreach (var tag in tagList.EnumerateArray())
+            {
+                var tagKey = MlflowRequest.Field(tag, "key") is { Length: > 0 } k ? Limit(k, RunDatasetInputTag.MaxKeyLength, "input tag key") : throw MlflowRequest.Missing("tags.key");
+                var tagValue = MlflowRequest.Field(tag, "value") is { } v ? Limit(v, RunDatasetInputTag.MaxValueLength, $"input tag '{tagKey}'") : throw MlflowRequest.Missing("tags.value");
+                tags.Add(new RunDatasetInputTag { Key = tagKey, Value = tagValue });
+            }
+        }
+
+        return new DatasetInputView(row, tags);
+    }
+
+    private static string Limit(string value, int max, string what) =>
+        value.Length <= max ? value : throw MlflowException.Invalid($"'{what}' is longer than {max} characters ({value.Length}).");
 
     private static MetricPoint Metric(string? key, string? value, string? timestamp, string? step, TimeProvider time) => new(
         TrackingValidation.Key(key, "metric"),

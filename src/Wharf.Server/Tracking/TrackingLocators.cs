@@ -49,6 +49,28 @@ internal static class TrackingLocators
         return project is null ? ProjectLookup.Missing : ProjectLookup.Found(project);
     });
 
+    /// <summary>
+    /// The artifact proxy: the project of the stored run named by the path's <c>&lt;experiment&gt;/&lt;run&gt;</c>, which
+    /// must belong to that experiment (else missing: the handler answers RESOURCE_DOES_NOT_EXIST). A malformed or hostile
+    /// path is refused here, before any lookup.
+    /// </summary>
+    public static IProjectLocator Artifact() => ProjectLocators.Stored("the stored run named in the artifact path", async (context, cancellationToken) =>
+    {
+        if (!ArtifactPaths.TryParseProxy(context, ArtifactPaths.RawOf(context), out var path, out var error))
+        {
+            return ProjectLookup.Invalid(error!);
+        }
+
+        var db = context.RequestServices.GetRequiredService<WharfDbContext>();
+        var project = await (
+            from r in db.Runs
+            join e in db.Experiments on r.ExperimentId equals e.Id
+            join p in db.Projects on e.ProjectId equals p.Id
+            where r.RunUuid == path.RunId && r.ExperimentId == path.ExperimentId
+            select p.Name).FirstOrDefaultAsync(cancellationToken);
+        return project is null ? ProjectLookup.Missing : ProjectLookup.Found(project);
+    });
+
     private static async Task<ProjectLookup> ProjectOfExperimentAsync(HttpContext context, string? id, CancellationToken cancellationToken)
     {
         if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var experimentId))

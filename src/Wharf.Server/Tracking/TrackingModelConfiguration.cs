@@ -11,7 +11,10 @@ namespace Wharf.Server.Tracking;
 /// <item>a param, tag or latest metric of a run (search filters as correlated EXISTS, run pages): the (run, key)
 /// primary keys; the most selective filters go the other way, from value to runs, through (key, value) indexes;</item>
 /// <item>a metric's history in (step, timestamp) order, paged by keyset:
-/// <c>tracking_metrics (run_uuid, key, step, timestamp, id)</c>.</item>
+/// <c>tracking_metrics (run_uuid, key, step, timestamp, id)</c>;</item>
+/// <item>a run's artifact tree and one file of it: <c>tracking_artifacts (run_uuid, path)</c>; whether any artifact
+/// still needs a blob (garbage collection): <c>tracking_artifacts (digest)</c>;</item>
+/// <item>a run's dataset inputs: <c>tracking_dataset_inputs (run_uuid, name, digest)</c>.</item>
 /// </list>
 /// </summary>
 internal static class TrackingModelConfiguration
@@ -91,6 +94,38 @@ internal static class TrackingModelConfiguration
             e.Property(x => x.Key).HasMaxLength(RunMetric.MaxKeyLength);
             e.HasIndex(x => new { x.Key, x.Value });
             e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<RunArtifact>(e =>
+        {
+            e.ToTable("tracking_artifacts");
+            e.HasKey(x => new { x.RunUuid, x.Path });
+            e.Property(x => x.RunUuid).HasMaxLength(32);
+            e.Property(x => x.Path).HasMaxLength(RunArtifact.MaxPathLength);
+            e.Property(x => x.Digest).HasMaxLength(140);
+            e.HasIndex(x => x.Digest);
+            e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<RunDatasetInput>(e =>
+        {
+            e.ToTable("tracking_dataset_inputs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RunUuid).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(RunDatasetInput.MaxNameLength);
+            e.Property(x => x.Digest).HasMaxLength(RunDatasetInput.MaxDigestLength);
+            e.Property(x => x.SourceType).HasMaxLength(RunDatasetInput.MaxSourceTypeLength);
+            e.HasIndex(x => new { x.RunUuid, x.Name, x.Digest }).IsUnique();
+            e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<RunDatasetInputTag>(e =>
+        {
+            e.ToTable("tracking_dataset_input_tags");
+            e.HasKey(x => new { x.InputId, x.Key });
+            e.Property(x => x.Key).HasMaxLength(RunDatasetInputTag.MaxKeyLength);
+            e.Property(x => x.Value).HasMaxLength(RunDatasetInputTag.MaxValueLength);
+            e.HasOne<RunDatasetInput>().WithMany().HasForeignKey(x => x.InputId).OnDelete(DeleteBehavior.Cascade);
         });
 
         return model;

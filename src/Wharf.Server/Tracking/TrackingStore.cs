@@ -239,7 +239,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
     {
         var run = await FindRunAsync(runId, cancellationToken);
         var data = await RunDataAsync([run.RunUuid], cancellationToken);
-        return data[0] with { Run = run };
+        return data[0] with { Run = run, Inputs = await DatasetInputsAsync(run.RunUuid, cancellationToken) };
     }
 
     public async Task<Run> UpdateRunAsync(string runId, string? status, long? endTime, string? runName, CancellationToken cancellationToken = default)

@@ -8,6 +8,12 @@ internal static class TrackingValidation
     public const int MaxTagsPerBatch = 100;
     public const int MaxItemsPerBatch = 1000;
     public const int MaxResultsLimit = 50_000;
+
+    /// <summary>MLflow's limit on a log-batch request body (MAX_BATCH_LOG_REQUEST_SIZE).</summary>
+    public const int MaxBatchBytes = 1_000_000;
+
+    /// <summary>Datasets per log-inputs request; MLflow sets no number, this keeps one request bounded.</summary>
+    public const int MaxDatasetInputsPerRequest = 1000;
     public const int DefaultMaxResults = 1000;
 
     /// <summary>

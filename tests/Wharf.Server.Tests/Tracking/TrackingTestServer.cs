@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Server.Auth;
 using Wharf.Server.Data;
@@ -23,11 +26,16 @@ internal sealed class TrackingTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<TrackingTestServer> StartAsync(PostgresServer? postgres)
+    public static async Task<TrackingTestServer> StartAsync(PostgresServer? postgres, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = postgres is null ? null : await postgres.CreateDatabaseAsync();
         var factory = new WharfFactory();
         factory.Settings["Wharf:Registry:GarbageCollectionInterval"] = "00:00:00";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            factory.Settings[key] = value;
+        }
+
         if (database is not null)
         {
             factory.Settings["Wharf:Database:Provider"] = "postgres";
@@ -63,6 +71,74 @@ internal sealed class TrackingTestServer : IAsyncDisposable
         var client = _factory.CreateAnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
         return new MlflowTestClient(client);
+    }
+
+    /// <summary>
+    /// Sends a request target exactly as a client wrote it, which <see cref="Uri"/> and the test client's handler would
+    /// canonicalize first. The path reaches the server as Kestrel hands it on: percent-decoded except <c>%2F</c>, with
+    /// dot segments removed; the raw target stays in <see cref="IHttpRequestFeature.RawTarget"/>.
+    /// </summary>
+    public async Task<MlflowResponse> SendRawAsync(MlflowTestClient client, string method, string target, byte[]? body = null)
+    {
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = query >= 0 ? target[..query] : target;
+        var context = await _factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = method;
+            c.Request.Path = new PathString(RemoveDotSegments(DecodeExceptSlash(rawPath)));
+            c.Request.QueryString = query >= 0 ? new QueryString(target[query..]) : QueryString.Empty;
+            c.Features.Get<IHttpRequestFeature>()!.RawTarget = target;
+            c.Request.Headers.Authorization = client.Http.DefaultRequestHeaders.Authorization?.ToString();
+            if (body is not null)
+            {
+                c.Request.Body = new MemoryStream(body);
+                c.Request.ContentLength = body.Length;
+            }
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        var text = await reader.ReadToEndAsync();
+        var contentType = context.Response.ContentType is { } type ? MediaTypeHeaderValue.Parse(type).MediaType : null;
+        return new MlflowResponse((HttpStatusCode)context.Response.StatusCode, text, contentType);
+    }
+
+    private static string DecodeExceptSlash(string path) =>
+        string.Join("%2F", path.Split(["%2F", "%2f"], StringSplitOptions.None).Select(Uri.UnescapeDataString));
+
+    /// <summary>RFC 3986 section 5.2.4, as Kestrel applies it to the decoded path.</summary>
+    private static string RemoveDotSegments(string path)
+    {
+        var output = new List<string>();
+        var segments = path.Split('/');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            switch (segments[i])
+            {
+                case ".":
+                    if (i == segments.Length - 1)
+                    {
+                        output.Add("");
+                    }
+
+                    break;
+                case "..":
+                    if (output.Count > 0)
+                    {
+                        output.RemoveAt(output.Count - 1);
+                    }
+
+                    if (i == segments.Length - 1)
+                    {
+                        output.Add("");
+                    }
+
+                    break;
+                default:
+                    output.Add(segments[i]);
+                    break;
+            }
+        }
+
+        return "/" + string.Join('/', output);
     }
 
     public async ValueTask DisposeAsync()

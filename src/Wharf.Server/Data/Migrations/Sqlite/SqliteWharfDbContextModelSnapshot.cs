@@ -834,6 +834,118 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                     b.ToTable("tracking_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Wharf.Server.Tracking.RunArtifact", b =>
+                {
+                    b.Property<string>("RunUuid")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path");
+
+                    b.Property<long>("CreatedTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_time");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(140)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.HasKey("RunUuid", "Path")
+                        .HasName("pk_tracking_artifacts");
+
+                    b.HasIndex("Digest")
+                        .HasDatabaseName("ix_tracking_artifacts_digest");
+
+                    b.ToTable("tracking_artifacts", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunDatasetInput", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Profile")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("profile");
+
+                    b.Property<string>("RunUuid")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_uuid");
+
+                    b.Property<string>("Schema")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schema");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tracking_dataset_inputs");
+
+                    b.HasIndex("RunUuid", "Name", "Digest")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tracking_dataset_inputs_run_uuid_name_digest");
+
+                    b.ToTable("tracking_dataset_inputs", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunDatasetInputTag", b =>
+                {
+                    b.Property<long>("InputId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("InputId", "Key")
+                        .HasName("pk_tracking_dataset_input_tags");
+
+                    b.ToTable("tracking_dataset_input_tags", (string)null);
+                });
+
             modelBuilder.Entity("Wharf.Server.Tracking.RunMetric", b =>
                 {
                     b.Property<long>("Id")
@@ -1099,6 +1211,36 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tracking_runs_tracking_experiments_experiment_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunArtifact", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_artifacts_tracking_runs_run_uuid");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunDatasetInput", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunUuid")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_dataset_inputs_tracking_runs_run_uuid");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Tracking.RunDatasetInputTag", b =>
+                {
+                    b.HasOne("Wharf.Server.Tracking.RunDatasetInput", null)
+                        .WithMany()
+                        .HasForeignKey("InputId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_dataset_input_tags_tracking_dataset_inputs_input_id");
                 });
 
             modelBuilder.Entity("Wharf.Server.Tracking.RunMetric", b =>
