@@ -187,6 +187,29 @@ public sealed partial class TrackingPageTests
     }
 
     [Fact]
+    public async Task RunPage_ListsArtifactsLinkingToTheProxyDownload()
+    {
+        using var factory = new WharfFactory();
+        using var client = factory.CreateClient();
+        var seed = await SeedProjectAsync(factory, client);
+        var experimentId = await seed.CreateExperimentAsync("ml/files");
+        var runId = await seed.CreateRunAsync(experimentId, "files", NoParams, new Dictionary<string, double> { ["acc"] = 0.5 }, steps: 1);
+        var download = $"/api/2.0/mlflow-artifacts/artifacts/{experimentId}/{runId}/artifacts/model/my%20model.onnx";
+        using (var put = await client.PutAsync(new Uri(download, UriKind.Relative), new ByteArrayContent(new byte[1234])))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"upload answered {(int)put.StatusCode}");
+        }
+
+        var html = await client.GetStringAsync(new Uri($"/runs/{runId}", UriKind.Relative));
+        var bytes = await client.GetByteArrayAsync(new Uri(download, UriKind.Relative));
+
+        Assert.DoesNotContain("data-testid=\"no-artifacts\"", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{download}\"", html, StringComparison.Ordinal);
+        Assert.Contains("model/my model.onnx", html, StringComparison.Ordinal);
+        Assert.Equal(1234, bytes.Length);
+    }
+
+    [Fact]
     public async Task RunPage_LongHistory_IsDownsampledToAtMostAThousandPoints()
     {
         using var factory = new WharfFactory();
