@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Wharf.Server.Registry;
+using Wharf.Server.Tracking;
+using Wharf.Server.Ui;
 
 namespace Wharf.Server.Auth;
 
@@ -10,13 +12,10 @@ namespace Wharf.Server.Auth;
 /// </summary>
 internal static class AccessDenial
 {
-    private static readonly PathString[] MlflowPaths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/preview/mlflow", "/api/2.0/mlflow-artifacts"];
-    private static readonly PathString[] MachinePaths = ["/api", "/healthz", "/metrics", "/auth"];
-
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
         var request = context.Request;
-        if (MlflowPaths.Any(p => request.Path.StartsWithSegments(p)))
+        if (MlflowErrorMiddleware.Applies(context))
         {
             var code = status switch
             {
@@ -41,7 +40,7 @@ internal static class AccessDenial
             return new RegistryErrorResult(code, message).ExecuteAsync(context);
         }
 
-        if (MachinePaths.Any(p => request.Path.StartsWithSegments(p)))
+        if (UiExtensions.IsMachinePath(request.Path))
         {
             Challenge(context, status);
             return Results.Problem(detail: message, statusCode: status).ExecuteAsync(context);

@@ -86,19 +86,22 @@ internal sealed class JwtValidator(RegistrySigningKeys keys, TimeProvider time, 
 
         var now = time.GetUtcNow();
         if (!claims.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds)
-            || now > DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expSeconds, 0, 253402300799)) + Leeway)
+            || now > FromUnixSeconds(expSeconds) + Leeway)
         {
             return JwtValidationResult.Fail("expired");
         }
 
         if (claims.TryGetProperty("nbf", out var nbf)
-            && (!nbf.TryGetInt64(out var nbfSeconds) || now + Leeway < DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbfSeconds, 0, 253402300799))))
+            && (!nbf.TryGetInt64(out var nbfSeconds) || now + Leeway < FromUnixSeconds(nbfSeconds)))
         {
             return JwtValidationResult.Fail("not yet valid");
         }
 
-        return new JwtValidationResult(claims.Clone(), null);
+        return new JwtValidationResult(claims.Clone(), null, FromUnixSeconds(expSeconds) + Leeway);
     }
+
+    /// <summary>A NumericDate, clamped to what <see cref="DateTimeOffset"/> can hold (a hostile value must not throw).</summary>
+    private static DateTimeOffset FromUnixSeconds(long seconds) => DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
 
     private static bool HasAudience(JsonElement claims, string audience)
     {

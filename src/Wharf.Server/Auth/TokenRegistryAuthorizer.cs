@@ -85,36 +85,33 @@ internal sealed class TokenRegistryAuthorizer(
             return known;
         }
 
-        var caller = RegistryCaller.Anonymous;
-        if (AuthorizationHeader.TryReadBearer(context.Request, out var bearer))
+        RegistryCaller caller;
+        if (AuthorizationHeader.TryReadBearer(context.Request, out var bearer) && !TokenSecrets.LooksLikeToken(bearer))
         {
-            if (TokenSecrets.LooksLikeToken(bearer))
-            {
-                caller = new RegistryCaller(null, await Tokens(context).ValidateAsync(bearer, cancellationToken));
-            }
-            else if (verified.TryGet(bearer, out var remembered))
+            caller = RegistryCaller.Anonymous;
+            if (verified.TryGet(bearer, out var remembered))
             {
                 caller = remembered;
             }
-            else if (validator.Validate(bearer, options.Value.RegistryService).Claims is { } claims)
+            else if (validator.Validate(bearer, options.Value.RegistryService) is { Claims: { } claims } valid)
             {
                 caller = new RegistryCaller(ReadAccess(claims), null)
                 {
                     JwtSubject = claims.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null,
                 };
-                verified.Add(bearer, caller, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(claims.GetProperty("exp").GetInt64(), 0, 253402300799)) + JwtValidator.Leeway);
+                verified.Add(bearer, caller, valid.ValidUntil);
             }
         }
-        else if (AuthorizationHeader.TryReadBasic(context.Request, out _, out var password) && TokenSecrets.LooksLikeToken(password))
+        else
         {
-            caller = new RegistryCaller(null, await Tokens(context).ValidateAsync(password, cancellationToken));
+            // A PAT as Bearer or as the Basic password: the same reading as every other API surface.
+            var principal = await context.RequestServices.GetRequiredService<ApiAuthenticator>().AuthenticateAsync(context.Request, cancellationToken);
+            caller = principal is null ? RegistryCaller.Anonymous : new RegistryCaller(null, principal);
         }
 
         context.Items[CallerKey] = caller;
         return caller;
     }
-
-    private static TokenService Tokens(HttpContext context) => context.RequestServices.GetRequiredService<TokenService>();
 
     private static Dictionary<string, RegistryActions> ReadAccess(JsonElement claims)
     {

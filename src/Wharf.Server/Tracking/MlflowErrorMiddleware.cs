@@ -10,7 +10,8 @@ namespace Wharf.Server.Tracking;
 /// </summary>
 internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<MlflowErrorMiddleware> logger)
 {
-    public static readonly PathString[] Paths = ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/preview/mlflow", "/api/2.0/mlflow-artifacts"];
+    /// <summary>Every route prefix the MLflow surface is mapped under: the REST API's and the artifact proxy's.</summary>
+    public static readonly PathString[] Paths = [.. TrackingExtensions.Prefixes.Select(p => new PathString(p)), ArtifactEndpoints.ProxyPrefix];
 
     public static bool Applies(HttpContext context) => Paths.Any(p => context.Request.Path.StartsWithSegments(p));
 

@@ -94,21 +94,10 @@ internal static class UiExtensions
         });
     }
 
-    private static bool IsPageRequest(HttpRequest request)
-    {
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-        {
-            return false;
-        }
+    private static bool IsPageRequest(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !IsMachinePath(request.Path);
 
-        foreach (var prefix in MachinePaths)
-        {
-            if (request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether <paramref name="path"/> belongs to a machine surface rather than to the UI's pages.</summary>
+    public static bool IsMachinePath(PathString path) =>
+        MachinePaths.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 }
