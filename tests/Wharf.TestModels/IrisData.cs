@@ -86,7 +86,9 @@ public sealed class IrisData
     /// and its first <c>round(count * trainFraction)</c> samples go to the train set. The same seed always gives
     /// the same split.
     /// </summary>
-    /// <param name="trainFraction">Fraction of each class that goes to the train set, strictly between 0 and 1.</param>
+    /// <param name="trainFraction">
+    /// Fraction of each class that goes to the train set; both parts must get samples of every class.
+    /// </param>
     /// <param name="seed">Seed of the shuffle.</param>
     public (IrisData Train, IrisData Test) Split(double trainFraction, int seed)
     {
@@ -101,6 +103,12 @@ public sealed class IrisData
             var indexes = group.ToArray();
             random.Shuffle(indexes);
             var trainCount = (int)Math.Round(indexes.Length * trainFraction, MidpointRounding.AwayFromZero);
+            if (trainCount == 0 || trainCount == indexes.Length)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(trainFraction), trainFraction, $"A {trainFraction} split leaves class {group.Key} out of one part.");
+            }
+
             trainIndexes.AddRange(indexes[..trainCount]);
             testIndexes.AddRange(indexes[trainCount..]);
         }

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Wharf.TestModels;
 
@@ -32,15 +31,13 @@ public sealed class IrisModel
         ArgumentNullException.ThrowIfNull(data);
         var scored = transformer.Transform(IrisTrainer.ToDataView(mlContext, data));
         return mlContext.Data.CreateEnumerable<ScoredRow>(scored, reuseRowObject: false)
-            .Select(row => new IrisPrediction((int)row.PredictedLabel - 1, row.Score))
+            .Select(row => new IrisPrediction(row.PredictedLabel, row.Score))
             .ToArray();
     }
 
-    // ML.NET's key values are 1-based (0 is "missing"), hence the - 1 above.
     private sealed class ScoredRow
     {
-        [KeyType(IrisTrainer.ClassCount)]
-        public uint PredictedLabel { get; set; }
+        public int PredictedLabel { get; set; }
 
         public float[] Score { get; set; } = [];
     }

@@ -15,6 +15,10 @@ public static class IrisTrainer
 {
     internal const int ClassCount = 3;
 
+    // ML.NET's defaults (L1 = L2 = 1) are strong for 120 samples: they zero some weights and cost a few points of
+    // accuracy. Light L2 alone fits iris well.
+    private const float L2Regularization = 0.01f;
+
     /// <summary>Trains on <paramref name="train"/>.</summary>
     /// <param name="train">Training samples; every class must occur.</param>
     /// <param name="seed">ML.NET's seed.</param>
@@ -26,15 +30,21 @@ public static class IrisTrainer
             throw new ArgumentException($"iris has {ClassCount} classes, the data names {train.ClassNames.Count}.", nameof(train));
         }
 
+        // ByValue keeps class index i at key i, which is what the ONNX graph's ArgMax returns.
         var mlContext = new MLContext(seed);
-        var pipeline = mlContext.Transforms.NormalizeMinMax("Features", fixZero: false)
-            .Append(mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Features"));
+        var pipeline = mlContext.Transforms.Conversion.MapValueToKey(
+                "Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Append(mlContext.Transforms.NormalizeMinMax("Features", fixZero: false))
+            .Append(mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+                "Label", "Features", l1Regularization: 0f, l2Regularization: L2Regularization))
+            .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(ToDataView(mlContext, train));
 
-        var normalizer = (NormalizingTransformer)model.First();
+        var normalizer = model.OfType<NormalizingTransformer>().Single();
         var affine = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)
             normalizer.GetNormalizerModelParameters(0);
-        var parameters = ExtractParameters(affine, model.LastTransformer.Model);
+        var classifier = model.OfType<MulticlassPredictionTransformer<MaximumEntropyModelParameters>>().Single();
+        var parameters = ExtractParameters(affine, classifier.Model);
         return new IrisModel(mlContext, model, parameters, train.ClassNames);
     }
 
@@ -42,7 +52,7 @@ public static class IrisTrainer
         mlContext.Data.LoadFromEnumerable(data.Samples.Select(sample => new TrainingRow
         {
             Features = sample.ToFeatures(),
-            Label = (uint)sample.Label + 1,
+            Label = sample.Label,
         }));
 
     private static LinearClassifierParameters ExtractParameters(
@@ -82,7 +92,6 @@ public static class IrisTrainer
         [VectorType(IrisData.FeatureCount)]
         public float[] Features { get; set; } = [];
 
-        [KeyType(ClassCount)]
-        public uint Label { get; set; }
+        public int Label { get; set; }
     }
 }
