@@ -9,6 +9,8 @@ missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v runuser >/dev/null || missing+=(util-linux)
+# The iris data set the model tests train on ships with scikit-learn's Debian package.
+[[ -f /usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv ]] || missing+=(python3-sklearn)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
   if [[ $(id -u) -ne 0 ]]; then
