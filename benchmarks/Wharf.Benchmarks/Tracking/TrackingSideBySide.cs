@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Server.Hosting;
 
@@ -22,8 +21,10 @@ namespace Wharf.Benchmarks.Tracking;
 /// </summary>
 /// <remarks>
 /// <para>Ingest: <c>runs/log-batch</c> with 1,000 metrics per request over HTTP from 1, 4 and 16 concurrent writers,
-/// against the same rows inserted straight into the same SQLite schema (a migrated copy of Wharf's own database, WAL,
-/// same indexes) with one multi-row INSERT per batch, by as many writers. Wharf also keeps the latest-metric table that
+/// against the same rows inserted straight into the same schema (a migrated copy of Wharf's own database, same
+/// indexes) by as many writers, each batch in its own transaction: one multi-row INSERT on SQLite (WAL,
+/// synchronous=FULL), binary COPY on PostgreSQL. PostgreSQL runs when <c>WHARF_BENCH_POSTGRES</c> names a server
+/// (benchmarks/tracking/run.sh starts a throwaway one and sets it). Wharf also keeps the latest-metric table that
 /// search reads; the raw side does not, so the ratio includes that work as well as HTTP, JSON and validation.</para>
 /// <para>Search: 1,000 / 10,000 / 100,000 runs of 20 params, 20 metrics and 10 tags each, seeded straight into the
 /// database (not timed), then <c>runs/search</c> with <c>metrics.m0 &gt; 0.9 and params.lr = '0.01'</c> ordered by
@@ -32,44 +33,65 @@ namespace Wharf.Benchmarks.Tracking;
 /// </remarks>
 internal static class TrackingSideBySide
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = RawMetricWriter.BatchSize;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var maxRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var root = Directory.CreateTempSubdirectory("wharf-tracking-bench-").FullName;
+        List<TrackingEngine> engines = [new SqliteTrackingEngine()];
+        if (Environment.GetEnvironmentVariable("WHARF_BENCH_POSTGRES") is { Length: > 0 } postgres)
+        {
+            engines.Add(new PostgresTrackingEngine(postgres));
+        }
+
         Console.WriteLine($"date        {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}");
         Console.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {LoadAverage()}");
         Console.WriteLine($"directory   {root}");
+        Console.WriteLine($"engines     {string.Join(", ", engines.Select(e => e.Name))}{(engines.Count == 1 ? " (set WHARF_BENCH_POSTGRES, or use benchmarks/tracking/run.sh, for PostgreSQL)" : "")}");
         Console.WriteLine();
+        var ok = true;
         try
         {
-            // seconds = 0 skips the ingest part and measures search alone.
-            var ok = seconds == 0 || await IngestAsync(Path.Combine(root, "ingest"), seconds);
-            ok &= await SearchAsync(Path.Combine(root, "search"), maxRuns);
+            foreach (var engine in engines)
+            {
+                var directory = Path.Combine(root, engine.Name.ToLowerInvariant());
+                // seconds = 0 skips the ingest part and measures search alone.
+                ok &= seconds == 0 || await IngestAsync(engine, Path.Combine(directory, "ingest"), seconds);
+                ok &= await SearchAsync(engine, Path.Combine(directory, "search"), maxRuns);
+            }
+
             return ok ? 0 : 1;
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            // WHARF_BENCH_KEEP=1 keeps the databases for a look at query plans (sqlite3 <directory>/sqlite/search/wharf/wharf.db).
+            if (Environment.GetEnvironmentVariable("WHARF_BENCH_KEEP") != "1")
+            {
+                foreach (var engine in engines)
+                {
+                    await engine.CleanUpAsync();
+                }
+
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 
-    private static async Task<bool> IngestAsync(string root, int seconds)
+    private static async Task<bool> IngestAsync(TrackingEngine engine, string root, int seconds)
     {
-        Console.WriteLine($"ingest: log-batch of {BatchSize} metrics per request, {seconds} s per side and writer count");
+        Console.WriteLine($"ingest on {engine.Name}: log-batch of {BatchSize} metrics per request, {seconds} s per side and writer count");
         Console.WriteLine($"{"writers",8} {"Wharf points/s",15} {"raw points/s",13} {"ratio",6} {"target",7} {"Wharf CPU s",12} {"raw CPU s",10}");
         var ok = true;
-        await using var server = await Server.StartAsync(Path.Combine(root, "wharf"));
+        await using var server = await Server.StartAsync(engine, Path.Combine(root, "wharf"));
         var experiment = await server.CreateExperimentAsync("bench/ingest");
 
         // The raw side writes into a second, freshly migrated database of the same schema, into runs created there
         // (the foreign keys hold on both sides). Its server stays idle while the raw inserts run.
         var rawDirectory = Path.Combine(root, "raw");
-        await using var rawServer = await Server.StartAsync(rawDirectory);
+        await using var rawServer = await Server.StartAsync(engine, rawDirectory);
         var rawExperiment = await rawServer.CreateExperimentAsync("bench/ingest");
-        var rawDatabase = Path.Combine(rawDirectory, "wharf.db");
 
         foreach (var writers in new[] { 1, 4, 16 })
         {
@@ -85,18 +107,18 @@ internal static class TrackingSideBySide
             var wharf = await MeasureAsync(writers, seconds, (writer, step) => server.LogBatchAsync(runs[writer], step));
             var wharfCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 
-            var connections = new SqliteConnection[writers];
+            var rawWriters = new RawMetricWriter[writers];
             for (var i = 0; i < writers; i++)
             {
-                connections[i] = await OpenRawAsync(rawDatabase);
+                rawWriters[i] = await engine.OpenWriterAsync(rawDirectory);
             }
 
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var raw = await MeasureAsync(writers, seconds, (writer, step) => RawInsertAsync(connections[writer], rawRuns[writer], step));
+            var raw = await MeasureAsync(writers, seconds, (writer, step) => rawWriters[writer].InsertAsync(rawRuns[writer], step));
             var rawCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            foreach (var connection in connections)
+            foreach (var writer in rawWriters)
             {
-                await connection.DisposeAsync();
+                await writer.DisposeAsync();
             }
 
             var ratio = wharf / raw;
@@ -108,17 +130,17 @@ internal static class TrackingSideBySide
         return ok;
     }
 
-    private static async Task<bool> SearchAsync(string root, int maxRuns)
+    private static async Task<bool> SearchAsync(TrackingEngine engine, string root, int maxRuns)
     {
-        Console.WriteLine("search: metrics.m0 > 0.9 and params.lr = '0.01', order by metrics.m1 DESC, 100 results; 20 params, 20 metrics, 10 tags per run");
+        Console.WriteLine($"search on {engine.Name}: metrics.m0 > 0.9 and params.lr = '0.01', order by metrics.m1 DESC, 100 results; 20 params, 20 metrics, 10 tags per run");
         Console.WriteLine($"{"runs",8} {"matches",8} {"p50 ms",8} {"p99 ms",8} {"target p50/p99",15} {"seed s",7}");
         var ok = true;
         var directory = Path.Combine(root, "wharf");
-        await (await Server.StartAsync(directory)).DisposeAsync();
+        await (await Server.StartAsync(engine, directory)).DisposeAsync();
         var sizes = new[] { 1_000, 10_000, 100_000 }.Where(n => n <= maxRuns).ToArray();
         var experiments = new Dictionary<int, long>();
         var seeding = new Dictionary<int, double>();
-        await using (var server = await Server.StartAsync(directory))
+        await using (var server = await Server.StartAsync(engine, directory))
         {
             foreach (var n in sizes)
             {
@@ -129,11 +151,11 @@ internal static class TrackingSideBySide
         foreach (var n in sizes)
         {
             var watch = Stopwatch.StartNew();
-            await SeedRunsAsync(Path.Combine(directory, "wharf.db"), experiments[n], n);
+            await engine.SeedAsync(directory, experiments[n], SeedRun.Generate(experiments[n], n));
             seeding[n] = watch.Elapsed.TotalSeconds;
         }
 
-        await using (var server = await Server.StartAsync(directory))
+        await using (var server = await Server.StartAsync(engine, directory))
         {
             foreach (var n in sizes)
             {
@@ -189,113 +211,6 @@ internal static class TrackingSideBySide
         return counts.Sum() * (double)BatchSize / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<SqliteConnection> OpenRawAsync(string path)
-    {
-        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var pragma = connection.CreateCommand();
-        // Wharf's own settings: WAL, and SQLite's default synchronous=FULL, so a committed batch survives a power loss
-        // on both sides.
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
-        await pragma.ExecuteNonQueryAsync();
-        return connection;
-    }
-
-    /// <summary>The same 1,000 rows a log-batch carries, in one multi-row INSERT in its own transaction.</summary>
-    private static async Task RawInsertAsync(SqliteConnection connection, string run, long firstStep)
-    {
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var sql = new StringBuilder("INSERT INTO tracking_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES ");
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        command.Parameters.AddWithValue("$r", run);
-        command.Parameters.AddWithValue("$t", timestamp);
-        for (var i = 0; i < BatchSize; i++)
-        {
-            // Numbers as literals, like Wharf: SQLite looks named parameters up one by one, so a parameter per value
-            // would make the anchor slower than it needs to be.
-            sql.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"($r, $k{i % 20}, {Value(firstStep + i).ToString("R", CultureInfo.InvariantCulture)}, 0, $t, {firstStep + i / 20})");
-        }
-
-        for (var k = 0; k < 20; k++)
-        {
-            command.Parameters.AddWithValue($"$k{k}", $"m{k}");
-        }
-
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-    }
-
-    /// <summary>Seeds runs straight into the database, in large transactions (setup, not measured).</summary>
-    private static async Task SeedRunsAsync(string path, long experiment, int count)
-    {
-        await using var connection = await OpenRawAsync(path);
-        var random = new Random(count);
-        var rates = new[] { "0.1", "0.01", "0.001", "0.0001" };
-        const int PerTransaction = 2000;
-        for (var start = 0; start < count; start += PerTransaction)
-        {
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var run = Command(connection, transaction, "INSERT INTO tracking_runs (run_uuid, experiment_id, name, status, start_time, end_time, lifecycle_stage, user_id, artifact_uri) VALUES ($id, $e, $n, 'FINISHED', $t, $t, 'active', 'bench', $a)", "$id", "$e", "$n", "$t", "$a");
-            var param = Command(connection, transaction, "INSERT INTO tracking_params (run_uuid, key, value) VALUES ($id, $k, $v)", "$id", "$k", "$v");
-            var tag = Command(connection, transaction, "INSERT INTO tracking_run_tags (run_uuid, key, value) VALUES ($id, $k, $v)", "$id", "$k", "$v");
-            var metric = Command(connection, transaction, "INSERT INTO tracking_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES ($id, $k, $v, 0, $t, 0)", "$id", "$k", "$v", "$t");
-            var latest = Command(connection, transaction, "INSERT INTO tracking_latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES ($id, $k, $v, 0, $t, 0)", "$id", "$k", "$v", "$t");
-            for (var i = start; i < Math.Min(count, start + PerTransaction); i++)
-            {
-                var id = $"{experiment:x8}{i:x24}";
-                var time = 1_700_000_000_000L + i;
-                await ExecuteAsync(run, id, experiment, $"run-{i}", time, $"mlflow-artifacts:/{experiment}/{id}/artifacts");
-                for (var k = 0; k < 20; k++)
-                {
-                    await ExecuteAsync(param, id, k == 0 ? "lr" : $"p{k}", k == 0 ? rates[random.Next(rates.Length)] : random.Next(100).ToString(CultureInfo.InvariantCulture));
-                    var value = random.NextDouble();
-                    await ExecuteAsync(metric, id, $"m{k}", value, time);
-                    await ExecuteAsync(latest, id, $"m{k}", value, time);
-                }
-
-                for (var k = 0; k < 10; k++)
-                {
-                    await ExecuteAsync(tag, id, $"t{k}", $"value-{random.Next(10)}");
-                }
-            }
-
-            await transaction.CommitAsync();
-        }
-
-        await using var analyze = connection.CreateCommand();
-        analyze.CommandText = "ANALYZE";
-        await analyze.ExecuteNonQueryAsync();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static Task<int> ExecuteAsync(SqliteCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-
-        return command.ExecuteNonQueryAsync();
-    }
-
-    private static double Value(long i) => (i % 1000) / 1000.0;
-
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
@@ -311,9 +226,9 @@ internal static class TrackingSideBySide
             _http = http;
         }
 
-        public static async Task<Server> StartAsync(string dataDirectory)
+        public static async Task<Server> StartAsync(TrackingEngine engine, string dataDirectory)
         {
-            var app = WharfServer.Build(["--urls=http://127.0.0.1:0", $"--Wharf:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Error"]);
+            var app = WharfServer.Build(["--urls=http://127.0.0.1:0", $"--Wharf:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Error", .. await engine.ServerArgumentsAsync(dataDirectory)]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
             var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
@@ -350,7 +265,7 @@ internal static class TrackingSideBySide
             for (var i = 0; i < BatchSize; i++)
             {
                 body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
-                    $"{{\"key\":\"m{i % 20}\",\"value\":{Value(firstStep + i)},\"timestamp\":{timestamp},\"step\":{firstStep + i / 20}}}");
+                    $"{{\"key\":\"m{i % 20}\",\"value\":{RawMetricWriter.Value(firstStep + i)},\"timestamp\":{timestamp},\"step\":{firstStep + i / 20}}}");
             }
 
             body.Append("]}");

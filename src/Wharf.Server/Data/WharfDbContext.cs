@@ -103,7 +103,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new OutboxDeliveryConfiguration());
         modelBuilder.ApplyRegistryModel(OrdinalCollation);
         modelBuilder.ApplyAuthModel();
-        modelBuilder.ApplyTrackingModel();
+        modelBuilder.ApplyTrackingModel(postgres: this is PostgresWharfDbContext);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -7,6 +7,12 @@ namespace Wharf.Server.Tracking;
 /// </summary>
 internal sealed class LatestMetric
 {
+    /// <summary>
+    /// The run's experiment, copied from the run (a run never moves): search reads only the experiment's slice of the
+    /// value indexes instead of every experiment's.
+    /// </summary>
+    public long ExperimentId { get; init; }
+
     public required string RunUuid { get; init; }
 
     public required string Key { get; init; }

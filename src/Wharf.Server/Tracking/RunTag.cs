@@ -6,6 +6,12 @@ internal sealed class RunTag
     public const int MaxKeyLength = 250;
     public const int MaxValueLength = 8000;
 
+    /// <summary>
+    /// The run's experiment, copied from the run (a run never moves): search reads only the experiment's slice of the
+    /// value indexes instead of every experiment's.
+    /// </summary>
+    public long ExperimentId { get; init; }
+
     public required string RunUuid { get; init; }
 
     public required string Key { get; init; }

@@ -20,8 +20,13 @@ internal sealed class SqlPredicates(bool sqlite)
     private static readonly MethodInfo ILike = typeof(NpgsqlDbFunctionsExtensions).GetMethod(
         nameof(NpgsqlDbFunctionsExtensions.ILike), [typeof(DbFunctions), typeof(string), typeof(string)])!;
 
-    private static readonly MethodInfo ListContains = typeof(Enumerable).GetMethods()
-        .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(string));
+    private static readonly MethodInfo EnumerableContains = typeof(Enumerable).GetMethods()
+        .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
+
+    private static readonly MethodInfo StringLength = typeof(string).GetProperty(nameof(string.Length))!.GetMethod!;
+
+    /// <summary><c>Enumerable.Contains&lt;T&gt;(list, item)</c>, which EF translates to <c>IN</c>.</summary>
+    public static MethodInfo ListContains<T>() => EnumerableContains.MakeGenericMethod(typeof(T));
 
     /// <summary><paramref name="column"/> (a string) compared as the clause says.</summary>
     public Expression String(Expression column, FilterClause clause) => clause.Comparator switch
@@ -34,10 +39,31 @@ internal sealed class SqlPredicates(bool sqlite)
         "ILIKE" => sqlite
             ? Expression.Call(Like, Functions, column, Parameter(clause.Text!))
             : Expression.Call(ILike, Functions, column, Parameter(clause.Text!)),
-        "IN" => Expression.Call(ListContains, Parameter(clause.List!.ToList()), column),
-        "NOT IN" => Expression.Not(Expression.Call(ListContains, Parameter(clause.List!.ToList()), column)),
+        "IN" => Expression.Call(ListContains<string>(), Parameter(clause.List!.ToList()), column),
+        "NOT IN" => Expression.Not(Expression.Call(ListContains<string>(), Parameter(clause.List!.ToList()), column)),
         _ => throw new InvalidOperationException($"comparator {clause.Comparator} on a string"),
     };
+
+    /// <summary>
+    /// <see cref="String"/> on a param or tag value, with what lets PostgreSQL use its partial value index: for "=" and
+    /// "IN" with values no longer than <see cref="TrackingModelConfiguration.PostgresIndexedValueLength"/>, the stored
+    /// value must be that short too, and saying so (<c>length(value) &lt;= N</c>, the index's own predicate) is what
+    /// the planner needs to prove the index applies. Other comparisons cannot use a btree on the value anyway.
+    /// </summary>
+    public Expression Indexed(Expression column, FilterClause clause)
+    {
+        var compared = String(column, clause);
+        var limit = TrackingModelConfiguration.PostgresIndexedValueLength;
+        var bounded = clause.Comparator switch
+        {
+            "=" => clause.Text!.Length <= limit,
+            "IN" => clause.List!.All(v => v.Length <= limit),
+            _ => false,
+        };
+        return sqlite || !bounded
+            ? compared
+            : Expression.AndAlso(Expression.LessThanOrEqual(Expression.Property(column, StringLength), Expression.Constant(limit)), compared);
+    }
 
     /// <summary><paramref name="column"/> (a number) compared as the clause says.</summary>
     public static Expression Number<T>(Expression column, FilterClause clause, T value)

@@ -8,8 +8,14 @@ namespace Wharf.Server.Tracking;
 /// <list type="bullet">
 /// <item>runs of some experiments in a view type, newest first (search's default order and paging):
 /// <c>tracking_runs (experiment_id, lifecycle_stage, start_time, run_uuid)</c>;</item>
-/// <item>a param, tag or latest metric of a run (search filters as correlated EXISTS, run pages): the (run, key)
-/// primary keys; the most selective filters go the other way, from value to runs, through (key, value) indexes;</item>
+/// <item>a param, tag or latest metric of a run (run pages, search's order terms): the (run, key) primary keys;</item>
+/// <item>the runs of some experiments whose param, tag or latest metric compares with a value (search filters, as
+/// IN-subqueries): <c>(experiment_id, key, [is_nan,] value, run_uuid)</c>, which holds every column the subquery reads,
+/// so the database never visits the table rows; the experiment comes first so a small experiment's search reads only
+/// its own slice however many runs the others hold. PostgreSQL's btree entries are limited to about 2.7 KB, and
+/// params (6,000) and tags (8,000 characters) can be longer, so there the value indexes are partial, over values of at
+/// most <see cref="PostgresIndexedValueLength"/> characters, and an equality search adds that length bound
+/// (<see cref="SqlPredicates.Indexed"/>) so the planner can use them;</item>
 /// <item>a metric's history in (step, timestamp) order, paged by keyset:
 /// <c>tracking_metrics (run_uuid, key, step, timestamp, id)</c>;</item>
 /// <item>a run's artifact tree and one file of it: <c>tracking_artifacts (run_uuid, path)</c>; whether any artifact
@@ -19,7 +25,12 @@ namespace Wharf.Server.Tracking;
 /// </summary>
 internal static class TrackingModelConfiguration
 {
-    public static ModelBuilder ApplyTrackingModel(this ModelBuilder model)
+    /// <summary>The longest param or tag value PostgreSQL's value indexes hold (4 bytes a character at most: 2,000 bytes).</summary>
+    public const int PostgresIndexedValueLength = 500;
+
+    private static readonly string PostgresIndexFilter = $"length(\"value\") <= {PostgresIndexedValueLength}";
+
+    public static ModelBuilder ApplyTrackingModel(this ModelBuilder model, bool postgres)
     {
         model.Entity<Experiment>(e =>
         {
@@ -62,7 +73,12 @@ internal static class TrackingModelConfiguration
             e.Property(x => x.RunUuid).HasMaxLength(32);
             e.Property(x => x.Key).HasMaxLength(RunParam.MaxKeyLength);
             e.Property(x => x.Value).HasMaxLength(RunParam.MaxValueLength);
-            e.HasIndex(x => new { x.Key, x.Value });
+            var values = e.HasIndex(x => new { x.ExperimentId, x.Key, x.Value, x.RunUuid });
+            if (postgres)
+            {
+                values.HasFilter(PostgresIndexFilter);
+            }
+
             e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -73,6 +89,12 @@ internal static class TrackingModelConfiguration
             e.Property(x => x.RunUuid).HasMaxLength(32);
             e.Property(x => x.Key).HasMaxLength(RunTag.MaxKeyLength);
             e.Property(x => x.Value).HasMaxLength(RunTag.MaxValueLength);
+            var values = e.HasIndex(x => new { x.ExperimentId, x.Key, x.Value, x.RunUuid });
+            if (postgres)
+            {
+                values.HasFilter(PostgresIndexFilter);
+            }
+
             e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -92,7 +114,7 @@ internal static class TrackingModelConfiguration
             e.HasKey(x => new { x.RunUuid, x.Key });
             e.Property(x => x.RunUuid).HasMaxLength(32);
             e.Property(x => x.Key).HasMaxLength(RunMetric.MaxKeyLength);
-            e.HasIndex(x => new { x.Key, x.Value });
+            e.HasIndex(x => new { x.ExperimentId, x.Key, x.IsNan, x.Value, x.RunUuid });
             e.HasOne<Run>().WithMany().HasForeignKey(x => x.RunUuid).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -226,7 +226,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
         tagList.Add((RunNameTag, name));
         foreach (var (key, value) in tagList)
         {
-            db.RunTags.Add(new RunTag { RunUuid = id, Key = key, Value = value });
+            db.RunTags.Add(new RunTag { RunUuid = id, ExperimentId = experimentId, Key = key, Value = value });
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -274,7 +274,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
             }
 
             run.Name = runName;
-            await UpsertRunTagAsync(run.RunUuid, RunNameTag, runName, cancellationToken);
+            await UpsertRunTagAsync(run, RunNameTag, runName, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -307,7 +307,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
         foreach (var (key, value) in newParams.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var inserted = await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "tracking_params" ("run_uuid", "key", "value") VALUES ({run.RunUuid}, {key}, {value}) ON CONFLICT ("run_uuid", "key") DO NOTHING""",
+                $"""INSERT INTO "tracking_params" ("run_uuid", "experiment_id", "key", "value") VALUES ({run.RunUuid}, {run.ExperimentId}, {key}, {value}) ON CONFLICT ("run_uuid", "key") DO NOTHING""",
                 cancellationToken);
             if (inserted == 0)
             {
@@ -322,7 +322,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
 
         foreach (var (key, value) in tags.GroupBy(t => t.Key, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            await UpsertRunTagAsync(run.RunUuid, key, value, cancellationToken);
+            await UpsertRunTagAsync(run, key, value, cancellationToken);
             if (key == RunNameTag)
             {
                 await db.Runs.Where(r => r.RunUuid == run.RunUuid).ExecuteUpdateAsync(s => s.SetProperty(r => r.Name, value), cancellationToken);
@@ -336,8 +336,8 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
                 .Select(g => g.Aggregate((a, b) => (b.Step, b.Timestamp).CompareTo((a.Step, a.Timestamp)) >= 0 ? b : a))
                 .OrderBy(m => m.Key, StringComparer.Ordinal)
                 .ToList();
-            await InsertMetricRowsAsync(run.RunUuid, metrics, latestTable: false, cancellationToken);
-            await InsertMetricRowsAsync(run.RunUuid, latest, latestTable: true, cancellationToken);
+            await InsertMetricRowsAsync(run, metrics, latestTable: false, cancellationToken);
+            await InsertMetricRowsAsync(run, latest, latestTable: true, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -359,7 +359,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
     /// text. SQLite resolves each named parameter by a linear scan of the statement's names, so 5,000 parameters made
     /// binding quadratic: it was most of the CPU time of a batch.
     /// </remarks>
-    private async Task InsertMetricRowsAsync(string runUuid, IReadOnlyList<MetricPoint> rows, bool latestTable, CancellationToken cancellationToken)
+    private async Task InsertMetricRowsAsync(Run run, IReadOnlyList<MetricPoint> rows, bool latestTable, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
@@ -369,8 +369,15 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
             var count = Math.Min(MetricRowsPerStatement, rows.Count - start);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            var sql = new System.Text.StringBuilder($"""INSERT INTO "{table}" ("run_uuid", "key", "value", "is_nan", "timestamp", "step") VALUES """);
-            AddParameter(command, "@r", runUuid);
+            // The latest-metric rows carry the run's experiment (search's index leads with it); the history does not.
+            var (columns, runValues) = latestTable ? ("\"run_uuid\", \"experiment_id\"", "(@r, @e, ") : ("\"run_uuid\"", "(@r, ");
+            var sql = new System.Text.StringBuilder($"""INSERT INTO "{table}" ({columns}, "key", "value", "is_nan", "timestamp", "step") VALUES """);
+            AddParameter(command, "@r", run.RunUuid);
+            if (latestTable)
+            {
+                AddParameter(command, "@e", run.ExperimentId);
+            }
+
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             for (var i = 0; i < count; i++)
@@ -396,7 +403,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
                     AddParameter(command, value, point.Value);
                 }
 
-                sql.Append(i == 0 ? "(@r, " : ",(@r, ").Append(key).Append(", ").Append(value).Append(isNan ? ", TRUE, " : ", FALSE, ")
+                sql.Append(i == 0 ? "" : ",").Append(runValues).Append(key).Append(", ").Append(value).Append(isNan ? ", TRUE, " : ", FALSE, ")
                     .Append(point.Timestamp.ToString(invariant)).Append(", ").Append(point.Step.ToString(invariant)).Append(')');
             }
 
@@ -469,9 +476,9 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
         $"Changing param values is not allowed. Param with key='{key}' was already logged with value='{MlflowRequest.Clip(old)}' " +
         $"for run ID='{runUuid}'. Attempted logging new value '{MlflowRequest.Clip(value)}'.");
 
-    private Task UpsertRunTagAsync(string runUuid, string key, string value, CancellationToken cancellationToken) =>
+    private Task UpsertRunTagAsync(Run run, string key, string value, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO "tracking_run_tags" ("run_uuid", "key", "value") VALUES ({runUuid}, {key}, {value}) ON CONFLICT ("run_uuid", "key") DO UPDATE SET "value" = excluded."value" """,
+            $"""INSERT INTO "tracking_run_tags" ("run_uuid", "experiment_id", "key", "value") VALUES ({run.RunUuid}, {run.ExperimentId}, {key}, {value}) ON CONFLICT ("run_uuid", "key") DO UPDATE SET "value" = excluded."value" """,
             cancellationToken);
 
     private async Task<Run> FindRunAsync(string runId, CancellationToken cancellationToken, bool tracked = false)

@@ -778,6 +778,10 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(250)")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
                     b.Property<bool>("IsNan")
                         .HasColumnType("boolean")
                         .HasColumnName("is_nan");
@@ -797,8 +801,8 @@ namespace Wharf.Server.Data.Migrations.Postgres
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_latest_metrics");
 
-                    b.HasIndex("Key", "Value")
-                        .HasDatabaseName("ix_tracking_latest_metrics_key_value");
+                    b.HasIndex("ExperimentId", "Key", "IsNan", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_latest_metrics_experiment_id_key_is_nan_value_run_~");
 
                     b.ToTable("tracking_latest_metrics", (string)null);
                 });
@@ -1037,6 +1041,10 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(250)")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(6000)
@@ -1046,8 +1054,9 @@ namespace Wharf.Server.Data.Migrations.Postgres
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_params");
 
-                    b.HasIndex("Key", "Value")
-                        .HasDatabaseName("ix_tracking_params_key_value");
+                    b.HasIndex("ExperimentId", "Key", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_params_experiment_id_key_value_run_uuid")
+                        .HasFilter("length(\"value\") <= 500");
 
                     b.ToTable("tracking_params", (string)null);
                 });
@@ -1064,6 +1073,10 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(250)")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -1072,6 +1085,10 @@ namespace Wharf.Server.Data.Migrations.Postgres
 
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_run_tags");
+
+                    b.HasIndex("ExperimentId", "Key", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_run_tags_experiment_id_key_value_run_uuid")
+                        .HasFilter("length(\"value\") <= 500");
 
                     b.ToTable("tracking_run_tags", (string)null);
                 });

@@ -747,6 +747,10 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
                     b.Property<bool>("IsNan")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_nan");
@@ -766,8 +770,8 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_latest_metrics");
 
-                    b.HasIndex("Key", "Value")
-                        .HasDatabaseName("ix_tracking_latest_metrics_key_value");
+                    b.HasIndex("ExperimentId", "Key", "IsNan", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_latest_metrics_experiment_id_key_is_nan_value_run_uuid");
 
                     b.ToTable("tracking_latest_metrics", (string)null);
                 });
@@ -1002,6 +1006,10 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(6000)
@@ -1011,8 +1019,8 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_params");
 
-                    b.HasIndex("Key", "Value")
-                        .HasDatabaseName("ix_tracking_params_key_value");
+                    b.HasIndex("ExperimentId", "Key", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_params_experiment_id_key_value_run_uuid");
 
                     b.ToTable("tracking_params", (string)null);
                 });
@@ -1029,6 +1037,10 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -1037,6 +1049,9 @@ namespace Wharf.Server.Data.Migrations.Sqlite
 
                     b.HasKey("RunUuid", "Key")
                         .HasName("pk_tracking_run_tags");
+
+                    b.HasIndex("ExperimentId", "Key", "Value", "RunUuid")
+                        .HasDatabaseName("ix_tracking_run_tags_experiment_id_key_value_run_uuid");
 
                     b.ToTable("tracking_run_tags", (string)null);
                 });
