@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
+using Wharf.Server.Models;
 using Wharf.Server.Registry;
 using Wharf.Server.Tracking;
 
@@ -80,6 +81,16 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<RunDatasetInputTag> RunDatasetInputTags => Set<RunDatasetInputTag>();
 
+    public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
+
+    public DbSet<RegisteredModelTag> RegisteredModelTags => Set<RegisteredModelTag>();
+
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    public DbSet<ModelVersionTag> ModelVersionTags => Set<ModelVersionTag>();
+
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
     /// provider's default already does (SQLite's BINARY).
@@ -104,6 +115,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyRegistryModel(OrdinalCollation);
         modelBuilder.ApplyAuthModel();
         modelBuilder.ApplyTrackingModel(postgres: this is PostgresWharfDbContext);
+        modelBuilder.ApplyModelsModel();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
