@@ -66,13 +66,13 @@ public sealed partial class ArtifactBrowserPageTests
 
         Assert.Equal(HttpStatusCode.OK, rootStatus);
         Assert.Equal(["model/", "notes.txt"], EntryName().Matches(root).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
-        Assert.Contains($"href=\"/runs/{run.RunId}?path=model\"", root, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/runs/{run.RunId}?path=model#artifacts\"", root, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["conf/", "my model.onnx"], EntryName().Matches(model).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
-        Assert.Contains($"href=\"/runs/{run.RunId}?path=model/conf\"", model, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/runs/{run.RunId}?path=model/conf#artifacts\"", model, StringComparison.Ordinal);
         Assert.Contains($"href=\"{run.Download("model/my model.onnx")}\"", model, StringComparison.Ordinal);
         // The breadcrumb leads back to the root.
-        Assert.Matches($"data-testid=\"artifact-breadcrumbs\">\\s*<a href=\"/runs/{run.RunId}\">artifacts</a>", model);
+        Assert.Matches($"data-testid=\"artifact-breadcrumbs\">\\s*<a href=\"/runs/{run.RunId}#artifacts\">artifacts</a>", model);
         Assert.Equal(1234, (await client.GetByteArrayAsync(new Uri(run.Download("model/my model.onnx"), UriKind.Relative))).Length);
     }
 

@@ -206,7 +206,7 @@ public sealed partial class TrackingPageTests
 
         // The root lists the directory; the directory's listing links the file to its download.
         Assert.DoesNotContain("data-testid=\"no-artifacts\"", root, StringComparison.Ordinal);
-        Assert.Contains($"href=\"/runs/{runId}?path=model\"", root, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/runs/{runId}?path=model#artifacts\"", root, StringComparison.Ordinal);
         Assert.Contains($"href=\"{download}\"", html, StringComparison.Ordinal);
         Assert.Contains("my model.onnx", html, StringComparison.Ordinal);
         Assert.Equal(1234, bytes.Length);
