@@ -24,6 +24,10 @@ public sealed class ArtifactBrowserBrowserTests(ITestOutputHelper output) : Brow
             ("reports/eval/summary.txt", "accuracy: 0.93\n<b>not bold</b>\n"u8.ToArray()),
             ("reports/eval/confusion.png", TinyPng.Create(12, 8, 200, 30, 30)),
             ("model.bin", new byte[2048]),
+            ("reports/eval/roc.svg", """
+                <svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" onload="document.title='pwned'">
+                <script>parent.document.title='pwned'</script><rect width="20" height="10" fill="red"/></svg>
+                """u8.ToArray()),
         })
         {
             using var put = await http.PutAsync(new Uri(Server.BaseAddress, root + path), new ByteArrayContent(content));
@@ -39,7 +43,7 @@ public sealed class ArtifactBrowserBrowserTests(ITestOutputHelper output) : Brow
         await artifacts.GetByRole(AriaRole.Link, new() { Name = "reports/", Exact = true }).ClickAsync();
         await artifacts.GetByRole(AriaRole.Link, new() { Name = "eval/", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("artifact-breadcrumbs")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"artifacts\s*/\s*reports\s*/\s*eval"));
-        await Expect(artifacts.Locator("a.artifact-name")).ToHaveTextAsync(["confusion.png", "summary.txt"]);
+        await Expect(artifacts.Locator("a.artifact-name")).ToHaveTextAsync(["confusion.png", "roc.svg", "summary.txt"]);
 
         await artifacts.GetByRole(AriaRole.Link, new() { Name = "summary.txt", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("preview-text")).ToHaveTextAsync("accuracy: 0.93\n<b>not bold</b>\n");
@@ -52,6 +56,14 @@ public sealed class ArtifactBrowserBrowserTests(ITestOutputHelper output) : Brow
         await Expect(image).ToHaveJSPropertyAsync("complete", true);
         var size = await image.EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
         Assert.Equal([12, 8], size);
+
+        // An SVG previews through <img>, which draws it but never runs its scripts.
+        await artifacts.GetByRole(AriaRole.Link, new() { Name = "roc.svg", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("preview-image")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("roc\\.svg$"));
+        await Expect(page.GetByTestId("preview-image")).ToHaveJSPropertyAsync("complete", true);
+        var svgSize = await page.GetByTestId("preview-image").EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
+        Assert.Equal([20, 10], svgSize);
+        Assert.NotEqual("pwned", await page.TitleAsync());
 
         // Back up through the breadcrumb.
         await page.GetByTestId("artifact-breadcrumbs").GetByRole(AriaRole.Link, new() { Name = "reports", Exact = true }).ClickAsync();

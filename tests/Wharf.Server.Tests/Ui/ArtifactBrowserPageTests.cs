@@ -20,7 +20,7 @@ public sealed partial class ArtifactBrowserPageTests
     [GeneratedRegex("data-testid=\"artifact-error\">([^<]*)<")]
     private static partial Regex ArtifactError();
 
-    [GeneratedRegex("class=\"artifact-name\">([^<]*)</a>")]
+    [GeneratedRegex("class=\"artifact-name\"[^>]*>([^<]*)</a>")]
     private static partial Regex EntryName();
 
     private sealed record SeededRun(string ExperimentId, string RunId)
@@ -91,6 +91,7 @@ public sealed partial class ArtifactBrowserPageTests
         Assert.Equal("flavors:\n  python_function: {}\n<script>x</script>", WebUtility.HtmlDecode(text.Groups[1].Value));
         Assert.DoesNotContain("<script>x</script>", html, StringComparison.Ordinal); // encoded, not markup
         Assert.Equal(["MLmodel"], EntryName().Matches(html).Select(m => m.Groups[1].Value)); // the listing of its directory
+        Assert.Contains("class=\"artifact-name\" aria-current=\"true\">MLmodel</a>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"preview-truncated\"", html, StringComparison.Ordinal);
     }
 
@@ -200,6 +201,23 @@ public sealed partial class ArtifactBrowserPageTests
         Assert.Contains("data-testid=\"artifact-error\"", otherHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", otherHtml, StringComparison.Ordinal);
         Assert.Equal(["notes.txt"], EntryName().Matches(otherHtml).Select(m => m.Groups[1].Value));
+    }
+
+    [Theory]
+    [InlineData("path=%FF%FE")] // not UTF-8: decoded to U+FFFD, names nothing
+    [InlineData("path=%C0%AE%C0%AE/x")] // overlong UTF-8 for '..'
+    [InlineData("path=notes.txt&path=../x")] // repeated
+    public async Task RunPage_UndecodableOrRepeatedPath_NeverAServerError(string query)
+    {
+        using var factory = new WharfFactory();
+        using var client = factory.CreateClient();
+        var run = await SeedRunAsync(client, ("notes.txt", "hello"u8.ToArray()));
+
+        var (status, html) = await GetAsync(client, run.Page(query));
+
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)status}: {html}");
+        Assert.Contains("<h1>files</h1>", html, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], EntryName().Matches(html).Select(m => m.Groups[1].Value));
     }
 
     [Fact]
