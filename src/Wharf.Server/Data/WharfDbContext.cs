@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
+using Wharf.Server.Events.Webhooks;
 using Wharf.Server.Registry;
 using Wharf.Server.Tracking;
 
@@ -80,6 +81,12 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<RunDatasetInputTag> RunDatasetInputTags => Set<RunDatasetInputTag>();
 
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
+
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
     /// provider's default already does (SQLite's BINARY).
@@ -104,6 +111,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyRegistryModel(OrdinalCollation);
         modelBuilder.ApplyAuthModel();
         modelBuilder.ApplyTrackingModel();
+        modelBuilder.ApplyWebhooksModel();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Wharf.Server.Auth;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Events.Webhooks;
 using Wharf.Server.Registry;
 using Wharf.Server.Storage;
 using Wharf.Server.Tracking;
@@ -84,6 +85,7 @@ public sealed class WharfServer
         builder.Services.AddWharfRegistry();
         builder.Services.AddWharfAuth();
         builder.Services.AddWharfTracking();
+        builder.Services.AddWharfWebhooks();
         builder.Services.AddWharfUi();
 
         var app = builder.Build();
@@ -100,6 +102,7 @@ public sealed class WharfServer
         app.MapWharfRegistryApi();
         app.MapWharfAuth();
         app.MapWharfTracking();
+        app.MapWharfWebhooks();
         app.MapWharfUi();
         return app;
     }
