@@ -31,7 +31,8 @@ internal static class WebhookUrl
             return false;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed))
+        // On Unix a rooted path parses as an absolute file: URI; it is a relative reference to a person.
+        if (text.StartsWith('/') || text.StartsWith('\\') || !Uri.TryCreate(text, UriKind.Absolute, out var parsed))
         {
             error = $"url: '{Cut(text)}' is not an absolute URL";
             return false;
