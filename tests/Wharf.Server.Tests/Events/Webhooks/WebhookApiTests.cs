@@ -66,6 +66,53 @@ public abstract class WebhookApiTests
     }
 
     [Fact]
+    public async Task Push_OtherProjectOrFilteredOut_NoDelivery()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await WebhookTestServer.StartAsync(Postgres, $"127.0.0.1:{receiver.Port}");
+        using var admin = server.Admin();
+        var project = await CreateProjectAsync(admin);
+        var other = await CreateProjectAsync(admin);
+        var filtered = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(receiver.Url("/filtered").ToString(), ["models.*"]));
+        await CreateWebhookAsync(admin, other, new CreateWebhookRequest(receiver.Url("/other").ToString()));
+        var inactive = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(receiver.Url("/inactive").ToString(), Active: false));
+        var all = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(receiver.Url("/all").ToString()));
+
+        await new RegistryTestClient(admin).PushImageAsync($"{project}/app", TestImages.Create("image"));
+        await WaitForDeliveriesAsync(admin, project, all.Webhook.Id, p => p.Deliveries.All(d => d.State == "delivered"));
+        var filteredLog = await admin.GetFromJsonAsync<WebhookDeliveryPage>($"/api/v1/projects/{project}/webhooks/{filtered.Webhook.Id}/deliveries");
+        var inactiveLog = await admin.GetFromJsonAsync<WebhookDeliveryPage>($"/api/v1/projects/{project}/webhooks/{inactive.Webhook.Id}/deliveries");
+
+        Assert.All(receiver.Received, r => Assert.Equal("/all", r.Path));
+        Assert.Empty(filteredLog!.Deliveries);
+        Assert.Empty(inactiveLog!.Deliveries);
+    }
+
+    [Fact]
+    public async Task Receiver_Hangs_OtherWebhooksStillDelivered()
+    {
+        await using var hanging = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource();
+        hanging.Hold = release.Task;
+        await using var healthy = await WebhookReceiver.StartAsync();
+        await using var server = await WebhookTestServer.StartAsync(Postgres, $"127.0.0.1:{hanging.Port}", $"127.0.0.1:{healthy.Port}");
+        using var admin = server.Admin();
+        var project = await CreateProjectAsync(admin);
+        var stuck = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(hanging.Url().ToString()));
+        var fine = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(healthy.Url().ToString()));
+
+        await PingAsync(admin, project, stuck.Webhook.Id);
+        await hanging.WaitUntilAsync(r => r.Count == 1);
+        await PingAsync(admin, project, fine.Webhook.Id);
+        await healthy.WaitUntilAsync(r => r.Count == 1);
+        var stuckLog = await admin.GetFromJsonAsync<WebhookDeliveryPage>($"/api/v1/projects/{project}/webhooks/{stuck.Webhook.Id}/deliveries");
+        release.SetResult();
+
+        Assert.Equal("pending", Assert.Single(stuckLog!.Deliveries).State);
+        Assert.Single(healthy.Received);
+    }
+
+    [Fact]
     public async Task Receiver_FailsTwiceThenSucceeds_RetriedUnderOneDeliveryIdAndLogged()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -111,14 +158,17 @@ public abstract class WebhookApiTests
         Assert.Equal(3, receiver.Received.Count);
     }
 
-    [Fact]
-    public async Task Loopback_NotAllowed_DeliveryFailsClearlyAndNothingArrives()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    public async Task Loopback_NotAllowed_DeliveryFailsClearlyAndNothingArrives(string host)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await WebhookTestServer.StartAsync(Postgres);
         using var admin = server.Admin();
         var project = await CreateProjectAsync(admin);
-        var created = await CreateWebhookAsync(admin, project, new CreateWebhookRequest(receiver.Url().ToString()));
+        var created = await CreateWebhookAsync(admin, project, new CreateWebhookRequest($"http://{host}:{receiver.Port}/hook"));
 
         await PingAsync(admin, project, created.Webhook.Id);
         var page = await WaitForDeliveriesAsync(admin, project, created.Webhook.Id, p => p.Deliveries.All(d => d.State != "pending"));

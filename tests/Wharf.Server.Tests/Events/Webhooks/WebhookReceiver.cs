@@ -28,6 +28,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>What to answer to the n-th request; 204 unless a test says otherwise.</summary>
     public Func<int, (int Status, string? Location)> Respond { get; set; } = _ => (StatusCodes.Status204NoContent, null);
 
+    /// <summary>When set, each request is answered only after this task completes: a receiver that hangs.</summary>
+    public Task? Hold { get; set; }
+
     public int Port { get; private set; }
 
     public Uri Url(string path = "/hook") => new($"http://127.0.0.1:{Port}{path}");
@@ -93,14 +96,18 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        toSignal.TrySetResult();
+        if (Hold is { } hold)
+        {
+            await hold.WaitAsync(context.RequestAborted);
+        }
+
         var (status, location) = Respond(count);
         context.Response.StatusCode = status;
         if (location is not null)
         {
             context.Response.Headers.Location = location;
         }
-
-        toSignal.TrySetResult();
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
