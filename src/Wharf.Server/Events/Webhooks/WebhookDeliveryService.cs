@@ -176,23 +176,16 @@ internal sealed class WebhookDeliveryService(
             Log.Retrying(logger, webhook.Id, delivery.DeliveryId, attempt, error, next);
         }
 
-        // Recorded even when stopping: the receiver may have seen the request.
-        await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
-        db.WebhookDeliveryAttempts.Add(new WebhookDeliveryAttempt
-        {
-            DeliveryId = delivery.Id,
-            Attempt = attempt,
-            StartedAt = startedAt,
-            DurationMs = (long)result.Duration.TotalMilliseconds,
-            StatusCode = result.StatusCode,
-            Error = error,
-        });
+        // Recorded even when stopping: the receiver may have seen the request. Only while the lease is still this
+        // pass's: if it expired and another sender took the row, that sender records its own attempt instead.
         int? statusCode = result.StatusCode;
         long? duration = (long)result.Duration.TotalMilliseconds;
         DateTimeOffset? completedAt = state == WebhookDeliveryState.Pending ? null : now;
-        await db.SaveChangesAsync(CancellationToken.None);
-        await db.WebhookDeliveries
-            .Where(d => d.Id == delivery.Id)
+        var leaseId = delivery.LeaseId;
+        await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var updated = await db.WebhookDeliveries
+            .Where(d => d.Id == delivery.Id && d.LeaseId == leaseId)
             .ExecuteUpdateAsync(s => s
                     .SetProperty(d => d.Attempts, attempt)
                     .SetProperty(d => d.State, state)
@@ -205,6 +198,22 @@ internal sealed class WebhookDeliveryService(
                     .SetProperty(d => d.LeaseId, (Guid?)null)
                     .SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null),
                 CancellationToken.None);
+        if (updated == 0)
+        {
+            return;
+        }
+
+        db.WebhookDeliveryAttempts.Add(new WebhookDeliveryAttempt
+        {
+            DeliveryId = delivery.Id,
+            Attempt = attempt,
+            StartedAt = startedAt,
+            DurationMs = duration.Value,
+            StatusCode = statusCode,
+            Error = error,
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     private static string? Cut(string? value) =>
