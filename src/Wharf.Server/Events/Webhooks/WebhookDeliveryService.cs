@@ -25,6 +25,8 @@ internal sealed class WebhookDeliveryService(
     TimeProvider timeProvider,
     ILogger<WebhookDeliveryService> logger) : BackgroundService
 {
+    private DateTimeOffset _nextCleanupAt = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -38,6 +40,7 @@ internal sealed class WebhookDeliveryService(
                 try
                 {
                     inFlight.RemoveWhere(t => t.IsCompleted);
+                    await CleanUpAsync(stoppingToken);
                     var free = slots.CurrentCount;
                     if (free > 0)
                     {
@@ -77,6 +80,23 @@ internal sealed class WebhookDeliveryService(
             await Task.WhenAll(inFlight);
             slots.Dispose();
         }
+    }
+
+    /// <summary>Deletes finished deliveries older than the retention (their attempts cascade), every ten minutes.</summary>
+    private async Task CleanUpAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (now < _nextCleanupAt)
+        {
+            return;
+        }
+
+        _nextCleanupAt = now + TimeSpan.FromMinutes(10);
+        DateTimeOffset? cutoff = now - options.Value.Retention;
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.WebhookDeliveries
+            .Where(d => d.State != WebhookDeliveryState.Pending && d.CompletedAt < cutoff)
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     private async Task<List<WebhookDelivery>> ClaimAsync(int count, CancellationToken cancellationToken)
@@ -157,6 +177,8 @@ internal sealed class WebhookDeliveryService(
 
         var now = timeProvider.GetUtcNow();
         var error = Cut(result.Error);
+        WebhooksMetrics.Attempts.WithLabels(result.Succeeded ? "success" : "failure").Inc();
+        WebhooksMetrics.AttemptDuration.Observe(result.Duration.TotalSeconds);
         WebhookDeliveryState state;
         DateTimeOffset next = delivery.NextAttemptAt;
         if (result.Succeeded)
@@ -167,6 +189,7 @@ internal sealed class WebhookDeliveryService(
         else if (final || attempt >= options.Value.MaxAttempts)
         {
             state = WebhookDeliveryState.Failed;
+            WebhooksMetrics.Failed.Inc();
             Log.GaveUp(logger, webhook.Id, delivery.DeliveryId, attempt, error);
         }
         else

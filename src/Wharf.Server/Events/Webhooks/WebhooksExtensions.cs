@@ -22,6 +22,7 @@ internal static class WebhooksExtensions
                 "Wharf:Webhooks:RequestTimeout and Wharf:Webhooks:ConnectTimeout must be positive.")
             .Validate(o => o.LeaseDuration > o.RequestTimeout,
                 "Wharf:Webhooks:LeaseDuration must be longer than Wharf:Webhooks:RequestTimeout.")
+            .Validate(o => o.Retention > TimeSpan.Zero, "Wharf:Webhooks:Retention must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Wharf:Webhooks:PollInterval must be positive.")
             .Validate(o => o.MaxConcurrency is >= 1 and <= 256, "Wharf:Webhooks:MaxConcurrency must be 1 to 256.")
             .ValidateOnStart();
@@ -42,7 +43,9 @@ internal static class WebhooksExtensions
                 ConnectCallback = provider.GetRequiredService<WebhookNetworkPolicy>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 MaxResponseHeadersLength = 64,
-            });
+            })
+            // The default loggers write each request's full URL, whose query may carry the receiver's own key.
+            .RemoveAllLoggers();
         services.AddEventSubscriber<WebhookEventSubscriber>();
         services.AddHostedService<WebhookDeliveryService>();
         return services;

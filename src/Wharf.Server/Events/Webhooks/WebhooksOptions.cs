@@ -34,6 +34,9 @@ internal sealed class WebhooksOptions
     /// <summary>How long claimed deliveries stay reserved for one sender; longer than <see cref="RequestTimeout"/>.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long delivered and failed deliveries stay in the delivery log.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The delay before retrying a delivery that failed <paramref name="attempts"/> times, with jitter.</summary>
     public TimeSpan RetryDelay(int attempts, double jitter)
     {
