@@ -53,6 +53,33 @@ internal sealed class SqliteTrackingEngine : TrackingEngine
         await analyze.ExecuteNonQueryAsync();
     }
 
+    public override async Task SeedHistoryAsync(string directory, string run, string key, int count)
+    {
+        await using var connection = await OpenAsync(directory);
+        const int PerStatement = 1000;
+        for (var start = 0; start < count; start += 100 * PerStatement)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            for (var first = start; first < Math.Min(count, start + 100 * PerStatement); first += PerStatement)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.Parameters.AddWithValue("$r", run);
+                command.Parameters.AddWithValue("$k", key);
+                var sql = new StringBuilder("INSERT INTO tracking_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES ");
+                for (var i = first; i < Math.Min(count, first + PerStatement); i++)
+                {
+                    sql.Append(i == first ? "" : ",").Append(CultureInfo.InvariantCulture, $"($r, $k, {RawMetricWriter.Value(i).ToString("R", CultureInfo.InvariantCulture)}, 0, {1_700_000_000_000L + i}, {i})");
+                }
+
+                command.CommandText = sql.ToString();
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+    }
+
     private static async Task<SqliteConnection> OpenAsync(string directory)
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "wharf.db")};Pooling=False");

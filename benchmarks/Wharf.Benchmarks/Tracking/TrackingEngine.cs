@@ -17,6 +17,9 @@ internal abstract class TrackingEngine
     /// <summary>Seeds runs straight into the database of <paramref name="directory"/> (setup, not measured), then analyzes it.</summary>
     public abstract Task SeedAsync(string directory, long experiment, IEnumerable<SeedRun> runs);
 
+    /// <summary>Seeds <paramref name="count"/> points of one metric (steps 0..count-1) of a run straight into the database.</summary>
+    public abstract Task SeedHistoryAsync(string directory, string run, string key, int count);
+
     /// <summary>Drops what the engine made outside the benchmark's directory.</summary>
     public virtual Task CleanUpAsync() => Task.CompletedTask;
 }

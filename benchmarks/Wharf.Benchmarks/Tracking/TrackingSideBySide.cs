@@ -60,6 +60,7 @@ internal static class TrackingSideBySide
                 // seconds = 0 skips the ingest part and measures search alone.
                 ok &= seconds == 0 || await IngestAsync(engine, Path.Combine(directory, "ingest"), seconds);
                 ok &= await SearchAsync(engine, Path.Combine(directory, "search"), maxRuns);
+                ok &= await HistoryAsync(engine, Path.Combine(directory, "history"), Math.Min(maxRuns * 10, 1_000_000));
             }
 
             return ok ? 0 : 1;
@@ -192,6 +193,51 @@ internal static class TrackingSideBySide
         return ok;
     }
 
+    /// <summary>
+    /// get-history of one metric with <paramref name="points"/> steps, read page by page as the MLflow client does
+    /// (25,000 points a page, the server's limit): all points arrive in order, and the process's managed heap stays
+    /// bounded (it is sampled after every page; the whole history as JSON would be ~60 MB).
+    /// </summary>
+    private static async Task<bool> HistoryAsync(TrackingEngine engine, string root, int points)
+    {
+        Console.WriteLine($"get-history on {engine.Name}: one metric with {points:N0} steps, paged (the server's page limit)");
+        Console.WriteLine($"{"points",10} {"pages",6} {"total s",8} {"page p50 ms",12} {"page p99 ms",12} {"heap max MB",12} {"points/s",10}");
+        await using var server = await Server.StartAsync(engine, Path.Combine(root, "wharf"));
+        var experiment = await server.CreateExperimentAsync("bench/history");
+        var run = await server.CreateRunAsync(experiment);
+        await engine.SeedHistoryAsync(Path.Combine(root, "wharf"), run, "loss", points);
+
+        GC.Collect();
+        var heapMax = GC.GetTotalMemory(forceFullCollection: true);
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        string? token = null;
+        long received = 0, expectedStep = 0;
+        do
+        {
+            var watch = Stopwatch.StartNew();
+            var (count, firstStep, lastStep, next) = await server.HistoryPageAsync(run, "loss", token);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            if (count > 0 && firstStep != expectedStep)
+            {
+                throw new InvalidOperationException($"get-history page starts at step {firstStep}, expected {expectedStep}.");
+            }
+
+            received += count;
+            expectedStep = lastStep + 1;
+            token = next;
+            heapMax = Math.Max(heapMax, GC.GetTotalMemory(forceFullCollection: false));
+        }
+        while (token is not null);
+
+        var seconds = total.Elapsed.TotalSeconds;
+        times.Sort();
+        var ok = received == points;
+        Console.WriteLine($"{received,10:N0} {times.Count,6} {seconds,8:F1} {times[times.Count / 2],12:F1} {times[(int)Math.Ceiling(times.Count * 0.99) - 1],12:F1} {heapMax / 1e6,12:F0} {received / seconds,10:N0}");
+        Console.WriteLine();
+        return ok;
+    }
+
     /// <summary>Runs <paramref name="writers"/> loops of batches for the given time; returns metric points per second.</summary>
     private static async Task<double> MeasureAsync(int writers, int seconds, Func<int, long, Task> batch)
     {
@@ -271,6 +317,26 @@ internal static class TrackingSideBySide
             body.Append("]}");
             await PostAsync("/api/2.0/mlflow/runs/log-batch", body.ToString());
         }
+
+        /// <summary>One page of a metric's history: its size, first and last step, and the next page's token.</summary>
+        public async Task<(int Count, long FirstStep, long LastStep, string? Next)> HistoryPageAsync(string run, string key, string? pageToken)
+        {
+            var url = $"/api/2.0/mlflow/metrics/get-history?run_id={run}&metric_key={key}&max_results=25000" + (pageToken is null ? "" : $"&page_token={Uri.EscapeDataString(pageToken)}");
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            using var json = await JsonDocument.ParseAsync(stream);
+            var metrics = json.RootElement.TryGetProperty("metrics", out var m) ? m : default;
+            var count = metrics.ValueKind == JsonValueKind.Array ? metrics.GetArrayLength() : 0;
+            var next = json.RootElement.TryGetProperty("next_page_token", out var t) && t.GetString() is { Length: > 0 } text ? text : null;
+            return count == 0
+                ? (0, 0, 0, next)
+                : (count, Step(metrics[0]), Step(metrics[count - 1]), next);
+        }
+
+        private static long Step(JsonElement point) => point.GetProperty("step") is var step && step.ValueKind == JsonValueKind.String
+            ? long.Parse(step.GetString()!, CultureInfo.InvariantCulture)
+            : step.GetInt64();
 
         public async Task<int> SearchAsync(string body)
         {
