@@ -32,7 +32,7 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         var labels = test.ToLabels();
         var accuracy = Accuracy(expected.Select(p => (long)p.Label).ToArray(), labels);
         var onnx = OnnxModelWriter.Serialize(classifier.Parameters);
-        var (project, account, token) = await wharf.CreateProjectWithMaintainerAsync();
+        var (project, _, account, token) = await wharf.CreateProjectWithMaintainerAsync();
         using var mlflow = new MlflowRestClient(wharf.BaseUrl, token);
         var experiment = (await mlflow.PostAsync("experiments/create", new { name = "iris-e2e" })).GetProperty("experiment_id").GetString()!;
 
