@@ -59,6 +59,38 @@ public sealed partial class WharfClient
         => MlflowPostAsync("experiments/search", new SearchExperimentsRequest(maxResults, pageToken, filter, orderBy, ViewTypeText(viewType)),
             MlflowWireJsonContext.Default.SearchExperimentsRequest, TrackingJsonContext.Default.ExperimentPage, cancellationToken);
 
+    /// <summary>
+    /// Marks an experiment and its runs deleted. They stay restorable (<see cref="RestoreExperimentAsync"/>) and are
+    /// listed with <see cref="ViewType.DeletedOnly"/> or <see cref="ViewType.All"/>.
+    /// </summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task DeleteExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(experimentId);
+        return MlflowPostAsync("experiments/delete", new ExperimentIdRequest(experimentId), MlflowWireJsonContext.Default.ExperimentIdRequest, cancellationToken);
+    }
+
+    /// <summary>Restores a deleted experiment.</summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RestoreExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(experimentId);
+        return MlflowPostAsync("experiments/restore", new ExperimentIdRequest(experimentId), MlflowWireJsonContext.Default.ExperimentIdRequest, cancellationToken);
+    }
+
+    /// <summary>Renames an experiment; a name another experiment holds is refused with <c>RESOURCE_ALREADY_EXISTS</c>.</summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="newName">The new name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(experimentId);
+        ArgumentException.ThrowIfNullOrEmpty(newName);
+        return MlflowPostAsync("experiments/update", new UpdateExperimentRequest(experimentId, newName), MlflowWireJsonContext.Default.UpdateExperimentRequest, cancellationToken);
+    }
+
     /// <summary>Creates a run in an experiment, in state <c>RUNNING</c>.</summary>
     /// <param name="experimentId">The experiment's id.</param>
     /// <param name="runName">A display name; the server makes one up when null.</param>
@@ -93,6 +125,24 @@ public sealed partial class WharfClient
         var response = await MlflowPostAsync("runs/update", new UpdateRunRequest(runId, status, endTime, runName),
             MlflowWireJsonContext.Default.UpdateRunRequest, MlflowWireJsonContext.Default.UpdateRunResponse, cancellationToken);
         return response.RunInfo;
+    }
+
+    /// <summary>Marks a run deleted; it stays restorable and is listed with <see cref="ViewType.DeletedOnly"/>.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return MlflowPostAsync("runs/delete", new RunIdRequest(runId), MlflowWireJsonContext.Default.RunIdRequest, cancellationToken);
+    }
+
+    /// <summary>Restores a deleted run.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RestoreRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return MlflowPostAsync("runs/restore", new RunIdRequest(runId), MlflowWireJsonContext.Default.RunIdRequest, cancellationToken);
     }
 
     /// <summary>Searches runs of some experiments with MLflow's filter grammar, a page at a time.</summary>

@@ -4,13 +4,16 @@ using Wharf.Client.Tracking;
 
 namespace Wharf.Cli.Commands;
 
-/// <summary><c>wharf experiments ls|create</c>: MLflow experiments in the projects the caller may read.</summary>
+/// <summary><c>wharf experiments ls|create|rm|restore|rename</c>: MLflow experiments in the projects the caller may read.</summary>
 internal static class ExperimentsCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr) => new("experiments", "List and create tracking experiments")
+    public static Command Create(TextWriter stdout, TextWriter stderr) => new("experiments", "List, create, delete, restore and rename tracking experiments")
     {
         ListCommand(stdout, stderr),
         CreateCommand(stdout, stderr),
+        ExperimentsLifecycleCommand.CreateRemove(stdout, stderr),
+        ExperimentsLifecycleCommand.CreateRestore(stdout, stderr),
+        ExperimentsLifecycleCommand.CreateRename(stdout, stderr),
     };
 
     private static Command ListCommand(TextWriter stdout, TextWriter stderr)

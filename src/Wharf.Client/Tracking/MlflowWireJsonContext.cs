@@ -22,4 +22,7 @@ namespace Wharf.Client.Tracking;
 [JsonSerializable(typeof(KeyValueRequest))]
 [JsonSerializable(typeof(LogBatchRequest))]
 [JsonSerializable(typeof(ArtifactListResponse))]
+[JsonSerializable(typeof(ExperimentIdRequest))]
+[JsonSerializable(typeof(UpdateExperimentRequest))]
+[JsonSerializable(typeof(RunIdRequest))]
 internal sealed partial class MlflowWireJsonContext : JsonSerializerContext;

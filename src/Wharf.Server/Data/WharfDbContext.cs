@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
+using Wharf.Server.Events.Webhooks;
 using Wharf.Server.Models;
 using Wharf.Server.Registry;
 using Wharf.Server.Tracking;
@@ -90,6 +91,11 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ModelVersionTag> ModelVersionTags => Set<ModelVersionTag>();
 
     public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
 
     /// <summary>
     /// The provider's byte-order collation for names that must sort in lexical (ordinal) order, or null when the
@@ -116,6 +122,7 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyAuthModel();
         modelBuilder.ApplyTrackingModel(postgres: this is PostgresWharfDbContext);
         modelBuilder.ApplyModelsModel();
+        modelBuilder.ApplyWebhooksModel();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

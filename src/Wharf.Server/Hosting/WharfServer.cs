@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Wharf.Server.Auth;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
+using Wharf.Server.Events.Webhooks;
 using Wharf.Server.Models;
 using Wharf.Server.Registry;
 using Wharf.Server.Storage;
@@ -86,6 +87,7 @@ public sealed class WharfServer
         builder.Services.AddWharfAuth();
         builder.Services.AddWharfTracking();
         builder.Services.AddWharfModels();
+        builder.Services.AddWharfWebhooks();
         builder.Services.AddWharfUi();
 
         var app = builder.Build();
@@ -103,6 +105,7 @@ public sealed class WharfServer
         app.MapWharfAuth();
         app.MapWharfTracking();
         app.MapWharfModels();
+        app.MapWharfWebhooks();
         app.MapWharfUi();
         return app;
     }

@@ -60,6 +60,14 @@ internal static class ArtifactEndpoints
         var (artifact, content) = await store.OpenAsync(run.RunUuid, path.Relative, cancellationToken);
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+
+        // SVG keeps its type so the run page can preview it through <img>, which never runs an image's scripts. Opened
+        // directly it could, so it is sent as an attachment (a download, not a page) on top of the sandbox above.
+        if (IsSvg(artifact.Path))
+        {
+            return TypedResults.Stream(content, "image/svg+xml", fileDownloadName: artifact.Path[(artifact.Path.LastIndexOf('/') + 1)..], enableRangeProcessing: true);
+        }
+
         return TypedResults.Stream(content, ContentTypeOf(artifact.Path), enableRangeProcessing: true);
     }
 
@@ -147,6 +155,8 @@ internal static class ArtifactEndpoints
 
         w.WriteEndArray();
     }
+
+    private static bool IsSvg(string path) => path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
 
     private static string ContentTypeOf(string path)
     {

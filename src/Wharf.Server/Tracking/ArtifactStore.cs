@@ -75,6 +75,34 @@ internal sealed class ArtifactStore(WharfDbContext db, IBlobStore blobs, BlobLoc
         return (artifact, content);
     }
 
+    /// <summary>
+    /// The first <paramref name="maxBytes"/> bytes of the file at <paramref name="path"/> (fewer when the file is
+    /// shorter), read from the blob by streaming so a large file is never read whole; RESOURCE_DOES_NOT_EXIST when
+    /// there is no such file. The artifact row carries the file's full size.
+    /// </summary>
+    public async Task<(RunArtifact Artifact, byte[] Head)> ReadHeadAsync(string runId, string path, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        var (artifact, content) = await OpenAsync(runId, path, cancellationToken);
+        await using (content)
+        {
+            var head = new byte[(int)Math.Min(maxBytes, artifact.Size)];
+            var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+            return (artifact, read == head.Length ? head : head[..read]);
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a directory of the run, that is, the prefix of at least one file.</summary>
+    public Task<bool> IsDirectoryAsync(string runId, string path, CancellationToken cancellationToken = default)
+    {
+        var prefix = path + "/";
+        return db.RunArtifacts.AnyAsync(a => a.RunUuid == runId && a.Path.StartsWith(prefix), cancellationToken);
+    }
+
+    /// <summary>The file at <paramref name="path"/> of the run, or null when there is none (it may be a directory).</summary>
+    public Task<RunArtifact?> FindFileAsync(string runId, string path, CancellationToken cancellationToken = default) =>
+        db.RunArtifacts.AsNoTracking().FirstOrDefaultAsync(a => a.RunUuid == runId && a.Path == path, cancellationToken);
+
     /// <summary>The files and directories directly under <paramref name="directory"/> ("" for the root), in ordinal order.</summary>
     public async Task<List<Entry>> ListAsync(string runId, string directory, CancellationToken cancellationToken = default)
     {

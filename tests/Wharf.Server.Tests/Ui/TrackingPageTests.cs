@@ -200,12 +200,15 @@ public sealed partial class TrackingPageTests
             Assert.True(put.IsSuccessStatusCode, $"upload answered {(int)put.StatusCode}");
         }
 
-        var html = await client.GetStringAsync(new Uri($"/runs/{runId}", UriKind.Relative));
+        var root = await client.GetStringAsync(new Uri($"/runs/{runId}", UriKind.Relative));
+        var html = await client.GetStringAsync(new Uri($"/runs/{runId}?path=model", UriKind.Relative));
         var bytes = await client.GetByteArrayAsync(new Uri(download, UriKind.Relative));
 
-        Assert.DoesNotContain("data-testid=\"no-artifacts\"", html, StringComparison.Ordinal);
+        // The root lists the directory; the directory's listing links the file to its download.
+        Assert.DoesNotContain("data-testid=\"no-artifacts\"", root, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/runs/{runId}?path=model#artifacts\"", root, StringComparison.Ordinal);
         Assert.Contains($"href=\"{download}\"", html, StringComparison.Ordinal);
-        Assert.Contains("model/my model.onnx", html, StringComparison.Ordinal);
+        Assert.Contains("my model.onnx", html, StringComparison.Ordinal);
         Assert.Equal(1234, bytes.Length);
     }
 

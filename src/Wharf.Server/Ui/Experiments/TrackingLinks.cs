@@ -31,6 +31,22 @@ internal static class TrackingLinks
 
     public static string Run(string runId) => $"/runs/{runId}";
 
+    /// <summary>
+    /// The run page showing an artifact directory or file (the root when <paramref name="artifactPath"/> is empty).
+    /// Segments are escaped one by one, so the slashes stay readable in the address bar.
+    /// </summary>
+    public static string Run(string runId, string? artifactPath) =>
+        string.IsNullOrEmpty(artifactPath) ? Run(runId) : $"{Run(runId)}?path={EscapePath(artifactPath)}";
+
+    /// <summary>As <see cref="Run(string, string?)"/>, scrolled to the artifact browser: how the browser's own links go.</summary>
+    public static string RunArtifacts(string runId, string? artifactPath) => Run(runId, artifactPath) + "#artifacts";
+
+    /// <summary>A file's download through the MLflow artifact proxy, which the session cookie authorizes like any request.</summary>
+    public static string ArtifactDownload(long experimentId, string runId, string artifactPath) =>
+        $"/api/2.0/mlflow-artifacts/artifacts/{experimentId.ToString(CultureInfo.InvariantCulture)}/{runId}/artifacts/{EscapePath(artifactPath)}";
+
+    private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+
     public static string Compare(IEnumerable<string> runIds) => WithQuery(ComparePath, ("ids", string.Join(',', runIds)));
 
     private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
