@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +15,7 @@ namespace Wharf.Interop.Tests.Models;
 /// The model registry end to end, with nothing but real parts on loopback: an iris classifier trained with ML.NET and
 /// written as ONNX is logged to a run and registered through the MLflow REST API, the <c>production</c> alias is
 /// moved to it, real skopeo pulls the alias into an OCI layout, and ONNX Runtime predicts with the pulled bytes. The
-/// alias move reaches an in-process event subscriber.
+/// alias move reaches an in-process event subscriber and, signed, a webhook receiver on loopback.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<ModelsWharfFixture>
@@ -32,7 +34,8 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         var labels = test.ToLabels();
         var accuracy = Accuracy(expected.Select(p => (long)p.Label).ToArray(), labels);
         var onnx = OnnxModelWriter.Serialize(classifier.Parameters);
-        var (project, _, account, token) = await wharf.CreateProjectWithMaintainerAsync();
+        var (project, projectId, account, token) = await wharf.CreateProjectWithMaintainerAsync();
+        var webhookSecret = await CreateWebhookAsync(project, await wharf.CreateOwnerTokenAsync(projectId));
         using var mlflow = new MlflowRestClient(wharf.BaseUrl, token);
         var experiment = (await mlflow.PostAsync("experiments/create", new { name = "iris-e2e" })).GetProperty("experiment_id").GetString()!;
 
@@ -99,7 +102,47 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         Assert.Equal(Alias, moved.GetProperty("alias").GetString());
         Assert.Equal(1, moved.GetProperty("previousVersion").GetInt32());
         Assert.Equal(manifestDescriptor.Digest, moved.GetProperty("digest").GetString());
+
+        // The receiver got the move too, signed with the secret the server returned when the webhook was created.
+        var hook = await wharf.Receiver.FirstAsync(r => IsAliasMove(r, project), patience.Token);
+        using var hookBody = JsonDocument.Parse(hook.Body);
+        var data = hookBody.RootElement.GetProperty("data");
+
+        Assert.Equal(ExpectedSignature(webhookSecret, hook.Headers["X-Wharf-Timestamp"], hook.Body), hook.Headers["X-Wharf-Signature"]);
+        Assert.Equal("models.alias-set", hook.Headers["X-Wharf-Event"]);
+        Assert.Equal(project, hookBody.RootElement.GetProperty("project").GetString());
+        Assert.Equal(ModelName, data.GetProperty("model").GetString());
+        Assert.Equal(Alias, data.GetProperty("alias").GetString());
+        Assert.Equal(1, data.GetProperty("previousVersion").GetInt32());
     }
+
+    /// <summary>Creates a webhook for alias events through the API as a project owner would; returns the signing secret.</summary>
+    private async Task<string> CreateWebhookAsync(string project, string ownerToken)
+    {
+        using var http = new HttpClient { BaseAddress = wharf.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ownerToken);
+        using var response = await http.PostAsJsonAsync(
+            $"api/v1/projects/{project}/webhooks", new { url = wharf.Receiver.Url.ToString(), events = new[] { "models.alias-set" } });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"webhook create answered {(int)response.StatusCode}: {text}");
+        using var created = JsonDocument.Parse(text);
+        return created.RootElement.GetProperty("secret").GetString()!;
+    }
+
+    private static bool IsAliasMove(ReceivedWebhook hook, string project)
+    {
+        using var body = JsonDocument.Parse(hook.Body);
+        return body.RootElement.GetProperty("type").GetString() == "models.alias-set"
+            && body.RootElement.GetProperty("project").GetString() == project
+            && body.RootElement.GetProperty("data").GetProperty("version").GetInt32() == 2;
+    }
+
+    /// <summary>
+    /// What a receiver computes to verify a delivery, written here from the documented scheme rather than with the
+    /// server's code: <c>sha256=</c> + hex HMAC-SHA256 of <c>"&lt;timestamp&gt;.&lt;body&gt;"</c> keyed with the secret.
+    /// </summary>
+    private static string ExpectedSignature(string secret, string timestamp, string body)
+        => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 
     /// <summary>
     /// One training run as an MLflow-instrumented script leaves it: params, the held-out accuracy, the ONNX file and an
