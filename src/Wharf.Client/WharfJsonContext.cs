@@ -35,6 +35,7 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(AuditPage))]
 [JsonSerializable(typeof(ModelPage))]
+[JsonSerializable(typeof(IReadOnlyList<ModelSummary>))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(ModelVersionInfo))]
 [JsonSerializable(typeof(ModelAliasInfo))]
