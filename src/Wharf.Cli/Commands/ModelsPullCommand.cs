@@ -25,9 +25,9 @@ internal static class ModelsPullCommand
             }
 
             var (project, model) = await ModelsText.ResolveAsync(client, parse, given, cancellationToken);
-            var bar = TransferProgress.ForConsole(stderr, format, $"Pulling {project}/{model}@{tag}", total: null);
-            var result = await client.PullModelAsync(project, model, tag, parse.GetValue(directory)!, bar is null ? null : new BarProgress(bar), cancellationToken);
-            bar?.Complete();
+            var bar = new BarProgress(total => TransferProgress.ForConsole(stderr, format, $"Pulling {project}/{model}@{tag}", total));
+            var result = await client.PullModelAsync(project, model, tag, parse.GetValue(directory)!, bar, cancellationToken);
+            bar.Complete();
             var text = $"Pulled {result.Reference} ({result.Files.Count} file(s), {ByteSize.FormatExact(result.Files.Sum(f => f.Size))}) into {result.Directory}.";
             if (format == OutputFormat.Json)
             {
@@ -44,15 +44,28 @@ internal static class ModelsPullCommand
         return command;
     }
 
-    /// <summary>Feeds the SDK's running totals to the bar synchronously (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
-    private sealed class BarProgress(TransferProgress bar) : IProgress<ModelPullProgress>
+    /// <summary>
+    /// Feeds the SDK's running totals to a bar synchronously (<see cref="Progress{T}"/> would post them to the thread
+    /// pool). The bar is made at the first report, when the manifest has told the total; none when not at a terminal.
+    /// </summary>
+    private sealed class BarProgress(Func<long, TransferProgress?> create) : IProgress<ModelPullProgress>
     {
+        private TransferProgress? _bar;
+        private bool _created;
         private long _bytes;
 
         public void Report(ModelPullProgress value)
         {
-            bar.Add((int)(value.Bytes - _bytes));
+            if (!_created)
+            {
+                _bar = create(value.TotalBytes);
+                _created = true;
+            }
+
+            _bar?.Add((int)(value.Bytes - _bytes));
             _bytes = value.Bytes;
         }
+
+        public void Complete() => _bar?.Complete();
     }
 }

@@ -27,6 +27,8 @@ public sealed class ModelsCommandTests : IDisposable
         var second = await Ok(server, "models", "register", $"{run}/model", "-n", "iris", "-p", "ml");
         var aliased = await Ok(server, "models", "alias", "set", "ml/iris", "production", "v1");
         var listed = Json(await Ok(server, "models", "ls", "--project", "ml", "--format", "json"), WharfJsonContext.Default.IReadOnlyListModelSummary);
+        var everyProject = Json(await Ok(server, "models", "ls", "--format", "json"), WharfJsonContext.Default.IReadOnlyListModelSummary);
+        var table = await Ok(server, "models", "ls");
         var shown = await Ok(server, "models", "show", "ml/iris");
         var version = Json(await Ok(server, "models", "show", "ml/iris@production", "--format", "json"), WharfJsonContext.Default.ModelVersionInfo);
         var versionText = await Ok(server, "models", "show", "ml/iris@2");
@@ -42,6 +44,8 @@ public sealed class ModelsCommandTests : IDisposable
         var summary = Assert.Single(listed);
         Assert.Equal(("iris", 2), (summary.Name, summary.LatestVersion));
         Assert.Equal([new ModelAliasInfo("production", 1)], summary.Aliases);
+        Assert.Equal([("ml", "iris")], everyProject.Select(m => (m.Project, m.Name)));
+        Assert.Matches(@"ml\s+iris\s+v2\s+production=v1", table);
         Assert.Contains("production=v1", shown, StringComparison.Ordinal);
         Assert.Contains("READY", shown, StringComparison.Ordinal);
         Assert.Equal(1, version.Version);
