@@ -164,6 +164,9 @@ public abstract class ModelApiTests
         var latestAlias = await admin.Http.PutAsJsonAsync($"{Models(project)}/m/aliases/latest", new { version = 1 });
         var noSuchVersion = await admin.Http.PutAsJsonAsync($"{Models(project)}/m/aliases/prod", new { version = 1 });
         var hugePage = await dev.Http.GetAsync($"{Models(project)}?n=100000");
+        var malformed = await dev.Http.PostAsync(Models(project), new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        var nullBody = await dev.Http.PostAsync($"{Models(project)}/m/versions", new StringContent("null", System.Text.Encoding.UTF8, "application/json"));
+        var noSource = await dev.Http.PostAsJsonAsync($"{Models(project)}/m/versions", new { description = "x" });
 
         Assert.Contains("already exists", await ProblemAsync(duplicate, HttpStatusCode.Conflict), StringComparison.Ordinal);
         await ProblemAsync(badName, HttpStatusCode.BadRequest);
@@ -178,6 +181,9 @@ public abstract class ModelApiTests
         await ProblemAsync(latestAlias, HttpStatusCode.BadRequest);
         await ProblemAsync(noSuchVersion, HttpStatusCode.NotFound);
         await ProblemAsync(hugePage, HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, nullBody.StatusCode);
+        await ProblemAsync(noSource, HttpStatusCode.BadRequest);
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
         Assert.Equal(["m"], await db.RegisteredModels.Select(m => m.Name).ToListAsync());
