@@ -54,6 +54,7 @@ internal static class CliApp
         root.Subcommands.Add(ExperimentsCommand.Create(stdout, stderr));
         root.Subcommands.Add(RunsCommand.Create(stdout, stderr));
         root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ModelsCommand.Create(stdout, stderr));
         root.Subcommands.Add(WebhooksCommand.Create(stdout, stderr));
         return root;
     }

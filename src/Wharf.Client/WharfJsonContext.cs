@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Wharf.Client.Auth;
+using Wharf.Client.Models;
 using Wharf.Client.Registry;
 
 namespace Wharf.Client;
@@ -33,4 +34,13 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(ModelPage))]
+[JsonSerializable(typeof(IReadOnlyList<ModelSummary>))]
+[JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(ModelVersionInfo))]
+[JsonSerializable(typeof(ModelAliasInfo))]
+[JsonSerializable(typeof(CreateModelRequest))]
+[JsonSerializable(typeof(RegisterModelVersionRequest))]
+[JsonSerializable(typeof(SetModelAliasRequest))]
+[JsonSerializable(typeof(ModelPullResult))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

@@ -23,6 +23,7 @@ internal static class ModelsExtensions
             endpoints.MapGroup(prefix).MapRegisteredModels().MapModelVersions();
         }
 
+        endpoints.MapWharfModelApi();
         return endpoints;
     }
 }
