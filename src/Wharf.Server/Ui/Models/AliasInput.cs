@@ -9,4 +9,7 @@ internal sealed class AliasInput
     public string? Alias { get; set; }
 
     public int? Version { get; set; }
+
+    /// <summary>Set by the confirmation step's form; without it a post only asks.</summary>
+    public bool Confirmed { get; set; }
 }
