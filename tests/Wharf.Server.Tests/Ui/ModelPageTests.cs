@@ -175,7 +175,10 @@ public sealed partial class ModelPageTests
         Assert.Contains($"<a href=\"/experiments/{seeded.ExperimentId}\" class=\"lineage-node\" data-kind=\"experiment\">", svg, StringComparison.Ordinal);
         Assert.Contains(">iris-train</text>", svg, StringComparison.Ordinal);
         Assert.Contains(">production</text>", svg, StringComparison.Ordinal);
-        Assert.Equal(3, Regex.Matches(svg, "marker-end=").Count); // dataset→run, run→version, version→alias
+        // Three arrows (dataset→run, run→version, version→alias), each a well-formed curve.
+        var curves = Regex.Matches(svg, "<path d=\"([^\"]*)\"[^>]*marker-end=").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, curves.Count);
+        Assert.All(curves, d => Assert.Matches("^M[0-9.]+,[0-9.]+ C[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+$", d));
     }
 
     [Fact]
