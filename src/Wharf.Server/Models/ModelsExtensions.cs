@@ -12,6 +12,7 @@ internal static class ModelsExtensions
     public static IServiceCollection AddWharfModels(this IServiceCollection services)
     {
         services.AddScoped<ModelStore>();
+        services.AddScoped<ModelBrowser>();
         services.AddSingleton<ModelSignatureReader>();
         return services;
     }
