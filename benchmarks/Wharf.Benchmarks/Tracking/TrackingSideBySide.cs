@@ -201,14 +201,15 @@ internal static class TrackingSideBySide
     private static async Task<bool> HistoryAsync(TrackingEngine engine, string root, int points)
     {
         Console.WriteLine($"get-history on {engine.Name}: one metric with {points:N0} steps, paged (the server's page limit)");
-        Console.WriteLine($"{"points",10} {"pages",6} {"total s",8} {"page p50 ms",12} {"page p99 ms",12} {"heap max MB",12} {"points/s",10}");
+        Console.WriteLine($"{"points",10} {"pages",6} {"total s",8} {"page p50 ms",12} {"page p99 ms",12} {"heap before MB",15} {"heap max MB",12} {"points/s",10}");
         await using var server = await Server.StartAsync(engine, Path.Combine(root, "wharf"));
         var experiment = await server.CreateExperimentAsync("bench/history");
         var run = await server.CreateRunAsync(experiment);
         await engine.SeedHistoryAsync(Path.Combine(root, "wharf"), run, "loss", points);
 
         GC.Collect();
-        var heapMax = GC.GetTotalMemory(forceFullCollection: true);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var heapMax = heapBefore;
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         string? token = null;
@@ -233,7 +234,7 @@ internal static class TrackingSideBySide
         var seconds = total.Elapsed.TotalSeconds;
         times.Sort();
         var ok = received == points;
-        Console.WriteLine($"{received,10:N0} {times.Count,6} {seconds,8:F1} {times[times.Count / 2],12:F1} {times[(int)Math.Ceiling(times.Count * 0.99) - 1],12:F1} {heapMax / 1e6,12:F0} {received / seconds,10:N0}");
+        Console.WriteLine($"{received,10:N0} {times.Count,6} {seconds,8:F1} {times[times.Count / 2],12:F1} {times[(int)Math.Ceiling(times.Count * 0.99) - 1],12:F1} {heapBefore / 1e6,15:F0} {heapMax / 1e6,12:F0} {received / seconds,10:N0}");
         Console.WriteLine();
         return ok;
     }
