@@ -55,19 +55,22 @@ internal sealed class PostgresTrackingEngine(string connectionString) : Tracking
     public override async Task SeedHistoryAsync(string directory, string run, string key, int count)
     {
         await using var connection = await OpenAsync(directory);
-        await using var copy = await connection.BeginBinaryImportAsync("COPY tracking_metrics (run_uuid, key, value, is_nan, timestamp, step) FROM STDIN (FORMAT BINARY)");
-        for (var i = 0; i < count; i++)
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY tracking_metrics (run_uuid, key, value, is_nan, timestamp, step) FROM STDIN (FORMAT BINARY)"))
         {
-            await copy.StartRowAsync();
-            await copy.WriteAsync(run, NpgsqlDbType.Varchar);
-            await copy.WriteAsync(key, NpgsqlDbType.Varchar);
-            await copy.WriteAsync(RawMetricWriter.Value(i), NpgsqlDbType.Double);
-            await copy.WriteAsync(false, NpgsqlDbType.Boolean);
-            await copy.WriteAsync(1_700_000_000_000L + i, NpgsqlDbType.Bigint);
-            await copy.WriteAsync((long)i, NpgsqlDbType.Bigint);
+            for (var i = 0; i < count; i++)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(run, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(key, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(RawMetricWriter.Value(i), NpgsqlDbType.Double);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+                await copy.WriteAsync(1_700_000_000_000L + i, NpgsqlDbType.Bigint);
+                await copy.WriteAsync((long)i, NpgsqlDbType.Bigint);
+            }
+
+            await copy.CompleteAsync();
         }
 
-        await copy.CompleteAsync();
         await using var analyze = new NpgsqlCommand("VACUUM ANALYZE tracking_metrics", connection);
         await analyze.ExecuteNonQueryAsync();
     }
