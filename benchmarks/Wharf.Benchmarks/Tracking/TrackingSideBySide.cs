@@ -94,6 +94,27 @@ internal static class TrackingSideBySide
         await using var rawServer = await Server.StartAsync(engine, rawDirectory);
         var rawExperiment = await rawServer.CreateExperimentAsync("bench/ingest");
 
+        // Warm-up, not measured: the first seconds of a fresh process JIT-compile the request path and then
+        // recompile its hot methods (tiered compilation); without it the first row measured Wharf's start-up (a
+        // profile of the 1-writer row showed 16 % of samples in the JIT) while the raw side, measured after, ran warm.
+        // Four writers for a while, so the hot methods are called often enough to reach their final tier.
+        var warmRuns = new string[4];
+        var rawWarmRuns = new string[4];
+        var warmWriters = new RawMetricWriter[4];
+        for (var i = 0; i < 4; i++)
+        {
+            warmRuns[i] = await server.CreateRunAsync(experiment);
+            rawWarmRuns[i] = await rawServer.CreateRunAsync(rawExperiment);
+            warmWriters[i] = await engine.OpenWriterAsync(rawDirectory);
+        }
+
+        await MeasureAsync(4, Math.Max(5, seconds), (writer, step) => server.LogBatchAsync(warmRuns[writer], step));
+        await MeasureAsync(4, Math.Max(5, seconds), (writer, step) => warmWriters[writer].InsertAsync(rawWarmRuns[writer], step));
+        foreach (var writer in warmWriters)
+        {
+            await writer.DisposeAsync();
+        }
+
         foreach (var writers in new[] { 1, 4, 16 })
         {
             var runs = new string[writers];
