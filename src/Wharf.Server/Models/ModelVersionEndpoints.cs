@@ -77,24 +77,7 @@ internal static class ModelVersionEndpoints
         var projects = await ModelAccess.ReadableProjectIdsAsync(db, caller, cancellationToken);
         var (versions, next) = await store.SearchVersionsAsync(
             caller, projects, filter, request.Strings("order_by"), Math.Min(maxResults, MaxPage), request.String("page_token"), cancellationToken);
-        return MlflowResult.Ok(w =>
-        {
-            if (versions.Count > 0)
-            {
-                w.WriteStartArray("model_versions");
-                foreach (var version in versions)
-                {
-                    ModelsJson.Version(w, version);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (next is not null)
-            {
-                w.WriteString("next_page_token", next);
-            }
-        });
+        return MlflowResult.Page("model_versions", versions, next, ModelsJson.Version);
     }
 
     internal static async Task<IResult> DownloadUriAsync(HttpContext context, ModelStore store, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Wharf.Server.Tracking;
 
 namespace Wharf.Server.Models;
 
@@ -23,27 +24,8 @@ internal static class ModelsJson
             w.WriteString("description", m.Description);
         }
 
-        if (view.LatestVersions.Count > 0)
-        {
-            w.WriteStartArray("latest_versions");
-            foreach (var version in view.LatestVersions)
-            {
-                Version(w, version);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (view.Tags.Count > 0)
-        {
-            w.WriteStartArray("tags");
-            foreach (var tag in view.Tags)
-            {
-                KeyValue(w, tag.Key, tag.Value);
-            }
-
-            w.WriteEndArray();
-        }
+        MlflowJson.ArrayIfAny(w, "latest_versions", view.LatestVersions, Version);
+        MlflowJson.ArrayIfAny(w, "tags", view.Tags, (a, tag) => KeyValue(a, tag.Key, tag.Value));
 
         if (view.Aliases.Count > 0)
         {
@@ -89,27 +71,8 @@ internal static class ModelsJson
             w.WriteString("status_message", v.StatusMessage);
         }
 
-        if (view.Tags.Count > 0)
-        {
-            w.WriteStartArray("tags");
-            foreach (var tag in view.Tags)
-            {
-                KeyValue(w, tag.Key, tag.Value);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (view.Aliases.Count > 0)
-        {
-            w.WriteStartArray("aliases");
-            foreach (var alias in view.Aliases)
-            {
-                w.WriteStringValue(alias);
-            }
-
-            w.WriteEndArray();
-        }
+        MlflowJson.ArrayIfAny(w, "tags", view.Tags, (a, tag) => KeyValue(a, tag.Key, tag.Value));
+        MlflowJson.ArrayIfAny(w, "aliases", view.Aliases, (a, alias) => a.WriteStringValue(alias));
 
         w.WriteEndObject();
     }

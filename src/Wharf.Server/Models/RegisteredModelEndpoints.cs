@@ -85,24 +85,7 @@ internal static class RegisteredModelEndpoints
         var caller = Caller.Get(context);
         var projects = await ModelAccess.ReadableProjectIdsAsync(db, caller, cancellationToken);
         var (models, next) = await store.SearchModelsAsync(caller, projects, filter, request.Strings("order_by"), maxResults, request.String("page_token"), cancellationToken);
-        return MlflowResult.Ok(w =>
-        {
-            if (models.Count > 0)
-            {
-                w.WriteStartArray("registered_models");
-                foreach (var model in models)
-                {
-                    ModelsJson.Model(w, model);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (next is not null)
-            {
-                w.WriteString("next_page_token", next);
-            }
-        });
+        return MlflowResult.Page("registered_models", models, next, ModelsJson.Model);
     }
 
     internal static async Task<IResult> LatestVersionsAsync(HttpContext context, ModelStore store, CancellationToken cancellationToken)

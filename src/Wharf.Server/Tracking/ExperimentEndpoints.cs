@@ -76,24 +76,7 @@ internal static class ExperimentEndpoints
         var viewType = ViewTypes.Parse(request.String("view_type"), "view_type");
         var projects = await TrackingAccess.ReadableProjectIdsAsync(db, Caller.Get(context), cancellationToken);
         var (experiments, next) = await store.SearchExperimentsAsync(projects, filter, orderBy, viewType, maxResults, request.String("page_token"), cancellationToken);
-        return MlflowResult.Ok(w =>
-        {
-            if (experiments.Count > 0)
-            {
-                w.WriteStartArray("experiments");
-                foreach (var experiment in experiments)
-                {
-                    MlflowJson.Experiment(w, experiment);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (next is not null)
-            {
-                w.WriteString("next_page_token", next);
-            }
-        });
+        return MlflowResult.Page("experiments", experiments, next, MlflowJson.Experiment);
     }
 
     internal static async Task<IResult> UpdateAsync(HttpContext context, TrackingStore store, CancellationToken cancellationToken)

@@ -20,16 +20,7 @@ internal static class MlflowJson
         w.WriteString("lifecycle_stage", e.LifecycleStage);
         w.WriteNumber("last_update_time", e.LastUpdateTime);
         w.WriteNumber("creation_time", e.CreationTime);
-        if (view.Tags.Count > 0)
-        {
-            w.WriteStartArray("tags");
-            foreach (var tag in view.Tags)
-            {
-                KeyValue(w, tag.Key, tag.Value);
-            }
-
-            w.WriteEndArray();
-        }
+        ArrayIfAny(w, "tags", view.Tags, (a, tag) => KeyValue(a, tag.Key, tag.Value));
 
         w.WriteEndObject();
     }
@@ -60,51 +51,13 @@ internal static class MlflowJson
         w.WritePropertyName("info");
         RunInfo(w, view.Run);
         w.WriteStartObject("data");
-        if (view.Metrics.Count > 0)
-        {
-            w.WriteStartArray("metrics");
-            foreach (var m in view.Metrics)
-            {
-                Metric(w, m.Key, m.IsNan ? double.NaN : m.Value, m.Timestamp, m.Step);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (view.Params.Count > 0)
-        {
-            w.WriteStartArray("params");
-            foreach (var p in view.Params)
-            {
-                KeyValue(w, p.Key, p.Value);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (view.Tags.Count > 0)
-        {
-            w.WriteStartArray("tags");
-            foreach (var t in view.Tags)
-            {
-                KeyValue(w, t.Key, t.Value);
-            }
-
-            w.WriteEndArray();
-        }
+        ArrayIfAny(w, "metrics", view.Metrics, (a, m) => Metric(a, m.Key, m.IsNan ? double.NaN : m.Value, m.Timestamp, m.Step));
+        ArrayIfAny(w, "params", view.Params, (a, p) => KeyValue(a, p.Key, p.Value));
+        ArrayIfAny(w, "tags", view.Tags, (a, t) => KeyValue(a, t.Key, t.Value));
 
         w.WriteEndObject();
         w.WriteStartObject("inputs");
-        if (view.Inputs.Count > 0)
-        {
-            w.WriteStartArray("dataset_inputs");
-            foreach (var input in view.Inputs)
-            {
-                DatasetInput(w, input);
-            }
-
-            w.WriteEndArray();
-        }
+        ArrayIfAny(w, "dataset_inputs", view.Inputs, (a, input) => DatasetInput(a, input));
 
         w.WriteEndObject();
         w.WriteEndObject();
@@ -113,16 +66,7 @@ internal static class MlflowJson
     public static void DatasetInput(Utf8JsonWriter w, DatasetInputView input)
     {
         w.WriteStartObject();
-        if (input.Tags.Count > 0)
-        {
-            w.WriteStartArray("tags");
-            foreach (var tag in input.Tags)
-            {
-                KeyValue(w, tag.Key, tag.Value);
-            }
-
-            w.WriteEndArray();
-        }
+        ArrayIfAny(w, "tags", input.Tags, (a, tag) => KeyValue(a, tag.Key, tag.Value));
 
         var d = input.Dataset;
         w.WriteStartObject("dataset");
@@ -188,5 +132,22 @@ internal static class MlflowJson
         w.WriteString("key", key);
         w.WriteString("value", value);
         w.WriteEndObject();
+    }
+
+    /// <summary>An array of <paramref name="items"/> under <paramref name="name"/>, left out when empty (as MLflow does).</summary>
+    public static void ArrayIfAny<T>(Utf8JsonWriter w, string name, IReadOnlyCollection<T> items, Action<Utf8JsonWriter, T> writeItem)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writeItem(w, item);
+        }
+
+        w.WriteEndArray();
     }
 }

@@ -13,6 +13,19 @@ internal sealed class MlflowResult(int status, Action<Utf8JsonWriter> write) : I
 
     public static MlflowResult Ok(Action<Utf8JsonWriter> write) => new(StatusCodes.Status200OK, write);
 
+    /// <summary>
+    /// One page of a search: <paramref name="items"/> under <paramref name="name"/> (left out when empty, as MLflow
+    /// does) and the <c>next_page_token</c> when there is more.
+    /// </summary>
+    public static MlflowResult Page<T>(string name, IReadOnlyList<T> items, string? nextPageToken, Action<Utf8JsonWriter, T> writeItem) => Ok(w =>
+    {
+        MlflowJson.ArrayIfAny(w, name, items, writeItem);
+        if (nextPageToken is not null)
+        {
+            w.WriteString("next_page_token", nextPageToken);
+        }
+    });
+
     public static MlflowResult Error(string code, string message) => new(MlflowErrorCode.StatusOf(code), w =>
     {
         w.WriteString("error_code", code);

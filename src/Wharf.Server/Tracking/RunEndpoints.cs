@@ -190,24 +190,7 @@ internal static class RunEndpoints
         }
 
         var (runs, next) = await store.SearchRunsAsync(ids, filter, orderBy, viewType, maxResults, request.String("page_token"), cancellationToken);
-        return MlflowResult.Ok(w =>
-        {
-            if (runs.Count > 0)
-            {
-                w.WriteStartArray("runs");
-                foreach (var run in runs)
-                {
-                    MlflowJson.Run(w, run);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (next is not null)
-            {
-                w.WriteString("next_page_token", next);
-            }
-        });
+        return MlflowResult.Page("runs", runs, next, MlflowJson.Run);
     }
 
     internal static async Task<IResult> GetMetricHistoryAsync(HttpContext context, TrackingStore store, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Wharf.Server.Ui.Shared;
 
 namespace Wharf.Server.Ui.Experiments;
 
@@ -10,7 +10,7 @@ internal static class TrackingLinks
 
     public const string ComparePath = "/runs/compare";
 
-    public static string Experiments(string? filter, int offset, int? pageSize) => WithQuery(
+    public static string Experiments(string? filter, int offset, int? pageSize) => PageUrl.WithQuery(
         Home,
         ("q", filter),
         ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null),
@@ -19,7 +19,7 @@ internal static class TrackingLinks
     public static string Experiment(long id) => $"{Home}/{id.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The runs table of an experiment with everything the table's URL carries.</summary>
-    public static string Runs(long experimentId, RunsTableQuery query) => WithQuery(
+    public static string Runs(long experimentId, RunsTableQuery query) => PageUrl.WithQuery(
         Experiment(experimentId),
         ("filter", query.Filter),
         ("sort", query.Sort),
@@ -47,23 +47,5 @@ internal static class TrackingLinks
 
     private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
-    public static string Compare(IEnumerable<string> runIds) => WithQuery(ComparePath, ("ids", string.Join(',', runIds)));
-
-    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
-    {
-        var url = new StringBuilder(path);
-        var separator = '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
-            url.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-
-        return url.ToString();
-    }
+    public static string Compare(IEnumerable<string> runIds) => PageUrl.WithQuery(ComparePath, ("ids", string.Join(',', runIds)));
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Wharf.Server.Ui.Shared;
 
 namespace Wharf.Server.Ui.Models;
 
@@ -11,7 +11,7 @@ internal static class ModelLinks
 {
     public const string Home = "/models";
 
-    public static string List(string? filter, int offset, int? pageSize) => WithQuery(
+    public static string List(string? filter, int offset, int? pageSize) => PageUrl.WithQuery(
         Home,
         ("q", filter),
         ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null),
@@ -19,29 +19,11 @@ internal static class ModelLinks
 
     public static string Model(string project, string name) => $"{Home}/{project}/{name}";
 
-    public static string Versions(string project, string name, int offset, int? pageSize) => WithQuery(
+    public static string Versions(string project, string name, int offset, int? pageSize) => PageUrl.WithQuery(
         Model(project, name),
         ("offset", offset > 0 ? offset.ToString(CultureInfo.InvariantCulture) : null),
         ("n", pageSize?.ToString(CultureInfo.InvariantCulture)));
 
     public static string Version(string project, string name, int version) =>
         $"{Model(project, name)}/versions/{version.ToString(CultureInfo.InvariantCulture)}";
-
-    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
-    {
-        var url = new StringBuilder(path);
-        var separator = '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
-            url.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-
-        return url.ToString();
-    }
 }

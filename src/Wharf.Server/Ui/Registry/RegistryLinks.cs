@@ -1,4 +1,4 @@
-using System.Text;
+using Wharf.Server.Ui.Shared;
 
 namespace Wharf.Server.Ui.Registry;
 
@@ -16,36 +16,18 @@ internal static class RegistryLinks
 
     /// <summary>The list of repositories, optionally filtered, from after <paramref name="last"/>.</summary>
     public static string List(string? filter, string? last, int? pageSize)
-        => WithQuery(Home, ("q", filter), ("last", last), ("n", Number(pageSize)));
+        => PageUrl.WithQuery(Home, ("q", filter), ("last", last), ("n", Number(pageSize)));
 
     /// <summary>A repository's page (its tags), from after <paramref name="last"/>.</summary>
     public static string Repository(string name, string? last = null, int? pageSize = null)
         // Valid names are [a-z0-9._-] and '/', none of which needs escaping in a path.
-        => WithQuery($"{Home}/{name}", ("last", last), ("n", Number(pageSize)));
+        => PageUrl.WithQuery($"{Home}/{name}", ("last", last), ("n", Number(pageSize)));
 
     public static string ManifestByDigest(string repository, string digest)
-        => WithQuery(ManifestPath, ("repository", repository), ("digest", digest));
+        => PageUrl.WithQuery(ManifestPath, ("repository", repository), ("digest", digest));
 
     public static string ManifestByTag(string repository, string tag)
-        => WithQuery(ManifestPath, ("repository", repository), ("tag", tag));
+        => PageUrl.WithQuery(ManifestPath, ("repository", repository), ("tag", tag));
 
     private static string? Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
-    {
-        var url = new StringBuilder(path);
-        var separator = '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
-            url.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-
-        return url.ToString();
-    }
 }
