@@ -336,7 +336,7 @@ internal sealed partial class TrackingStore(WharfDbContext db, TimeProvider time
                 .Select(g => g.Aggregate((a, b) => (b.Step, b.Timestamp).CompareTo((a.Step, a.Timestamp)) >= 0 ? b : a))
                 .OrderBy(m => m.Key, StringComparer.Ordinal)
                 .ToList();
-            await InsertMetricRowsAsync(run, metrics, latestTable: false, cancellationToken);
+            await AppendMetricHistoryAsync(run, metrics, cancellationToken);
             await InsertMetricRowsAsync(run, latest, latestTable: true, cancellationToken);
         }
 
