@@ -15,16 +15,8 @@ namespace Wharf.Server.Models;
 internal static class ModelAccess
 {
     /// <summary>The ids of the projects whose models the caller may read; null for every project.</summary>
-    public static async Task<List<long>?> ReadableProjectIdsAsync(WharfDbContext db, AuthPrincipal principal, CancellationToken cancellationToken = default)
-    {
-        if ((principal.EveryProject & Scope.ModelsRead) == Scope.ModelsRead)
-        {
-            return null;
-        }
-
-        var names = principal.Projects.Where(p => (p.Value & Scope.ModelsRead) == Scope.ModelsRead).Select(p => p.Key).ToList();
-        return names.Count == 0 ? [] : await db.Projects.Where(p => names.Contains(p.Name)).Select(p => p.Id).ToListAsync(cancellationToken);
-    }
+    public static Task<List<long>?> ReadableProjectIdsAsync(WharfDbContext db, AuthPrincipal principal, CancellationToken cancellationToken = default) =>
+        TrackingAccess.ProjectIdsWithAsync(db, principal, Scope.ModelsRead, cancellationToken);
 
     /// <summary>The caller's only project with models:read, or null.</summary>
     public static string? OnlyReadableProject(AuthPrincipal principal) => TrackingAccess.OnlyProject(principal, Scope.ModelsRead);

@@ -5,6 +5,14 @@ namespace Wharf.Server.Models;
 /// <summary>Reading the model registry's request fields.</summary>
 internal static class ModelRequests
 {
+    /// <summary>The request's <c>max_results</c>: <paramref name="fallback"/> when absent, else between 1 and <paramref name="limit"/>.</summary>
+    public static int MaxResults(MlflowRequest request, int fallback, int limit) => request.Int("max_results") switch
+    {
+        null => fallback,
+        { } n when n is < 1 || n > limit => throw MlflowException.Invalid($"Invalid value {n} for parameter 'max_results' supplied: it must be between 1 and {limit}."),
+        { } n => n,
+    };
+
     public static int Version(MlflowRequest request)
     {
         var text = request.RequireString("version");

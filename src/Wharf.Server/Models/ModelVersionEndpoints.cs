@@ -66,12 +66,7 @@ internal static class ModelVersionEndpoints
     internal static async Task<IResult> SearchAsync(HttpContext context, ModelStore store, WharfDbContext db, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, cancellationToken);
-        var maxResults = request.Int("max_results") switch
-        {
-            null => DefaultMaxResults,
-            { } n when n is < 1 or > MaxResultsLimit => throw MlflowException.Invalid($"Invalid value {n} for parameter 'max_results' supplied: it must be between 1 and {MaxResultsLimit}."),
-            { } n => n,
-        };
+        var maxResults = ModelRequests.MaxResults(request, DefaultMaxResults, MaxResultsLimit);
         var filter = ModelFilter.Parse(request.String("filter"), versions: true);
         var caller = Caller.Get(context);
         var projects = await ModelAccess.ReadableProjectIdsAsync(db, caller, cancellationToken);

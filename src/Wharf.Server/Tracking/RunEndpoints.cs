@@ -205,24 +205,7 @@ internal static class RunEndpoints
         }
 
         var (points, next) = await store.GetMetricHistoryAsync(runId, key, maxResults, request.String("page_token"), cancellationToken);
-        return MlflowResult.Ok(w =>
-        {
-            if (points.Count > 0)
-            {
-                w.WriteStartArray("metrics");
-                foreach (var p in points)
-                {
-                    MlflowJson.Metric(w, p.Key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (next is not null)
-            {
-                w.WriteString("next_page_token", next);
-            }
-        });
+        return MlflowResult.Page("metrics", points, next, (w, p) => MlflowJson.Metric(w, p.Key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step));
     }
 
     internal static async Task<IResult> LogInputsAsync(HttpContext context, TrackingStore store, CancellationToken cancellationToken)

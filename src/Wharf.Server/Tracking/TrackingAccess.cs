@@ -25,14 +25,18 @@ internal static class TrackingAccess
     public const string DefaultExperimentAlias = "0";
 
     /// <summary>The ids of the projects whose experiments the caller may read; null for every project.</summary>
-    public static async Task<List<long>?> ReadableProjectIdsAsync(WharfDbContext db, AuthPrincipal principal, CancellationToken cancellationToken = default)
+    public static Task<List<long>?> ReadableProjectIdsAsync(WharfDbContext db, AuthPrincipal principal, CancellationToken cancellationToken = default) =>
+        ProjectIdsWithAsync(db, principal, Scope.TrackingRead, cancellationToken);
+
+    /// <summary>The ids of the projects where the caller has <paramref name="scope"/>; null for every project.</summary>
+    public static async Task<List<long>?> ProjectIdsWithAsync(WharfDbContext db, AuthPrincipal principal, Scope scope, CancellationToken cancellationToken = default)
     {
-        if ((principal.EveryProject & Scope.TrackingRead) == Scope.TrackingRead)
+        if ((principal.EveryProject & scope) == scope)
         {
             return null;
         }
 
-        var names = principal.Projects.Where(p => (p.Value & Scope.TrackingRead) == Scope.TrackingRead).Select(p => p.Key).ToList();
+        var names = principal.Projects.Where(p => (p.Value & scope) == scope).Select(p => p.Key).ToList();
         return names.Count == 0 ? [] : await db.Projects.Where(p => names.Contains(p.Name)).Select(p => p.Id).ToListAsync(cancellationToken);
     }
 

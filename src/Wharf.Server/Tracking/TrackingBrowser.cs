@@ -92,15 +92,6 @@ internal sealed class TrackingBrowser(WharfDbContext db)
     /// steps cut into that many equal buckets, each drawn at its first step with its mean value (in SQL, so a history
     /// of millions of points never leaves the database). NaN points are left out; ±Infinity cannot be drawn either.
     /// </summary>
-    /// <summary>A run's artifact files (full paths under its artifact root, in path order), at most <paramref name="max"/>.</summary>
-    public Task<List<(string Path, long Size)>> ListArtifactFilesAsync(string runId, int max, CancellationToken cancellationToken = default) =>
-        db.RunArtifacts.AsNoTracking()
-            .Where(a => a.RunUuid == runId)
-            .OrderBy(a => a.Path)
-            .Take(max)
-            .Select(a => new ValueTuple<string, long>(a.Path, a.Size))
-            .ToListAsync(cancellationToken);
-
     public async Task<List<ChartPoint>> MetricChartAsync(string runId, string key, CancellationToken cancellationToken = default)
     {
         var points = db.RunMetrics.AsNoTracking().Where(m => m.RunUuid == runId && m.Key == key && !m.IsNan);

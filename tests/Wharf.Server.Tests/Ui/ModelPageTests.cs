@@ -13,7 +13,7 @@ namespace Wharf.Server.Tests.Ui;
 /// MLflow REST API: the models list, the model page (versions, aliases, the confirmed alias move), the version page
 /// (signature, files, pull command, lineage), what a viewer and another project's member see, and hostile routes and posts.
 /// </summary>
-public sealed partial class ModelPageTests
+public sealed class ModelPageTests
 {
     private const string Password = "correct horse battery";
 
@@ -76,27 +76,6 @@ public sealed partial class ModelPageTests
         var events = await db.OutboxEvents.CountAsync(e => e.Type == "models.alias-set");
         return (alias, tag, versions[0], versions[1], events);
     }
-
-    /// <summary>Posts a form found in <paramref name="html"/> (a page already fetched), with its hidden fields and the given ones.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(
-        HttpClient client, string path, string html, string formName, IEnumerable<KeyValuePair<string, string>> fields, bool withAntiforgery = true)
-    {
-        var form = FormPattern().Matches(html).Select(m => m.Value)
-            .FirstOrDefault(f => f.Contains($"name=\"_handler\" value=\"{formName}\"", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"No form '{formName}' in {html}");
-        var values = HiddenPattern().Matches(form)
-            .Select(m => new KeyValuePair<string, string>(WebUtility.HtmlDecode(m.Groups["name"].Value), WebUtility.HtmlDecode(m.Groups["value"].Value)))
-            .Where(kv => withAntiforgery || kv.Key != "__RequestVerificationToken")
-            .Concat(fields)
-            .ToList();
-        return await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(values));
-    }
-
-    [GeneratedRegex("<form[\\s\\S]*?</form>")]
-    private static partial Regex FormPattern();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenPattern();
 
     [Fact]
     public async Task ModelsList_ViewerOfOneProject_SeesItsModelsWithLatestVersionAndAliasesFilteredByName()
@@ -230,10 +209,10 @@ public sealed partial class ModelPageTests
         var before = await AliasStateAsync(factory);
 
         var page = await bob.GetStringAsync(new Uri("/models/ml/iris", UriKind.Relative));
-        using var ask = await PostFormAsync(bob, "/models/ml/iris", page, "alias", [new("Move.Alias", "production"), new("Move.Version", "2")]);
+        using var ask = await UiForms.PostFormAsync(bob, "/models/ml/iris", page, "alias", [new("Move.Alias", "production"), new("Move.Version", "2")]);
         var question = await ask.Content.ReadAsStringAsync();
         var afterAsk = await AliasStateAsync(factory);
-        using var confirm = await PostFormAsync(bob, "/models/ml/iris", question, "alias", []);
+        using var confirm = await UiForms.PostFormAsync(bob, "/models/ml/iris", question, "alias", []);
         var done = await confirm.Content.ReadAsStringAsync();
         var after = await AliasStateAsync(factory);
 
@@ -258,9 +237,9 @@ public sealed partial class ModelPageTests
         var before = await AliasStateAsync(factory);
 
         var page = await bob.GetStringAsync(new Uri("/models/ml/iris", UriKind.Relative));
-        using var ask = await PostFormAsync(bob, "/models/ml/iris", page, "alias", [new("Move.Alias", "production"), new("Move.Version", "2")]);
+        using var ask = await UiForms.PostFormAsync(bob, "/models/ml/iris", page, "alias", [new("Move.Alias", "production"), new("Move.Version", "2")]);
         var question = await ask.Content.ReadAsStringAsync();
-        using var forged = await PostFormAsync(bob, "/models/ml/iris", question, "alias", [], withAntiforgery: false);
+        using var forged = await UiForms.PostFormAsync(bob, "/models/ml/iris", question, "alias", [], withAntiforgery: false);
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(before, await AliasStateAsync(factory));

@@ -30,9 +30,16 @@ internal static partial class UiForms
         HttpClient client, string path, string formName, IEnumerable<KeyValuePair<string, string>> fields, bool withAntiforgery = true)
     {
         var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        return await PostFormAsync(client, path, html, formName, fields, withAntiforgery);
+    }
+
+    /// <summary>Posts a form found in <paramref name="html"/> (a page already fetched), with its hidden fields and the given ones.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(
+        HttpClient client, string path, string html, string formName, IEnumerable<KeyValuePair<string, string>> fields, bool withAntiforgery = true)
+    {
         var form = FormPattern().Matches(html).Select(m => m.Value)
             .FirstOrDefault(f => f.Contains($"name=\"_handler\" value=\"{formName}\"", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"No form '{formName}' on {path}");
+            ?? throw new InvalidOperationException($"No form '{formName}' on {path}: {html}");
         var values = HiddenPattern().Matches(form)
             .Select(m => new KeyValuePair<string, string>(WebUtility.HtmlDecode(m.Groups["name"].Value), WebUtility.HtmlDecode(m.Groups["value"].Value)))
             .Where(kv => withAntiforgery || kv.Key != "__RequestVerificationToken")
