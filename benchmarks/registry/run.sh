@@ -4,6 +4,7 @@
 #
 #   benchmarks/registry/run.sh [--wharf URL [--wharf-pid PID] [--wharf-creds USER:TOKEN] [--wharf-gc-cmd CMD]]
 #                              [--wharf-start] [--runs N] [--duration S] [--gc-images N] [--quick] [--disk] [--out FILE] [--keep]
+#                              [--only get,push,tagput,gc]
 #
 #   --wharf URL        a running Wharf (base URL, e.g. http://127.0.0.1:8080); its /v2/ must answer.
 #                      Without it every Wharf column says n/a.
@@ -22,6 +23,9 @@
 #   --quick            1 run of 2 s, small tag counts and GC: checks the script, not the servers
 #   --disk             keep server data on disk (/tmp) instead of a tmpfs: includes fsync and disk costs
 #   --out FILE         also write the markdown report (date, machine, command, table) to FILE
+#   --only LIST        run only these workloads (comma-separated): get (manifest, blob and tags/list GETs, and
+#                      their seeding), push, tagput, gc; default all. `--only gc --gc-images 10000 --runs 1`
+#                      measures the full-size GC without the 100,000-tag seeding
 #
 # Fairness (see /work/shared/BENCHMARKS.md): every server (distribution, nginx, Wharf when started here) is
 # pinned to core 0 and every client (wrk, curl, skopeo) to core 1 with taskset; all servers get the same
@@ -62,7 +66,7 @@ root=$(cd "$here/../.." && pwd)
 command_line="benchmarks/registry/run.sh $*"
 
 wharf_url="" wharf_pid="" wharf_creds="" wharf_gc_cmd="" wharf_start=0
-runs=3 duration=5 quick=0 out="" keep=0 disk=0 gc_images_set=""
+runs=3 duration=5 quick=0 out="" keep=0 disk=0 gc_images_set="" only=get,push,tagput,gc
 blob_sizes=(1 10 100)
 tag_counts=(100 10000 100000)
 gc_images=1000
@@ -83,6 +87,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --only) only=$2; shift 2 ;;
     --disk) disk=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -93,6 +98,8 @@ if ((quick)); then
   tag_counts=(100 2000)
 fi
 [[ -n $gc_images_set ]] && gc_images=$gc_images_set
+wants() { [[ ",$only," == *",$1,"* ]]; }
+wants get || tag_counts=()
 list_duration=$((duration > 3 ? duration - 2 : 2))
 
 for tool in docker-registry nginx wrk skopeo umoci curl jq taskset openssl sha256sum; do
@@ -476,13 +483,14 @@ wrk_run() { # target path connections seconds [accept]
 get_targets=("${targets[@]}" nginx)
 # Warm-up, not recorded: .NET compiles hot methods again with full optimization after their first calls, and
 # every server fills its caches; the first run should not pay for that.
-log "warm-up"
-for t in "${get_targets[@]}"; do
+wants get && log "warm-up"
+wants get && for t in "${get_targets[@]}"; do
   wrk_run "$t" /v2/bench/busybox/manifests/1 16 3 "$accept"
   wrk_run "$t" "/v2/bench/blobs/blobs/$(cat "$work/blobs/1.digest")" 4 2
   wrk_run "$t" "/v2/bench/tags-${tag_counts[0]}/tags/list?$(page_query "${tag_counts[0]}")" 1 1
 done
 for ((run = 1; run <= runs; run++)); do
+  if wants get; then
   log "run $run/$runs: manifest GET"
   for t in "${get_targets[@]}"; do
     wrk_run "$t" /v2/bench/busybox/manifests/1 16 "$duration" "$accept"
@@ -505,7 +513,9 @@ for ((run = 1; run <= runs; run++)); do
       record "tags-$n" "$t" "$w_p50_ms" "$w_cpu"
     done
   done
+  fi
 
+  if wants push; then
   log "run $run/$runs: push (skopeo)"
   for tag in busybox random; do
     for t in "${targets[@]}" limit; do
@@ -525,6 +535,8 @@ for ((run = 1; run <= runs; run++)); do
     done
   done
 
+  fi
+  if wants tagput; then
   log "run $run/$runs: tag PUT"
   for t in "${targets[@]}"; do
     before=$(cpu_ticks "${pid[$t]:-}")
@@ -535,6 +547,7 @@ for ((run = 1; run <= runs; run++)); do
     record tag-put "$t" "$(awk -v n="$tag_puts" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }')" \
       "$(ticks_to_s $((after - before)))"
   done
+  fi
 done
 
 # -------------------------------------------------------------------------------------------------- GC
@@ -618,6 +631,7 @@ gc_seed() { # target repo count
 }
 
 for ((run = 1; run <= runs; run++)); do
+  wants gc || break
   for t in "${targets[@]}"; do
     [[ $t == wharf && -z $wharf_gc_cmd ]] && continue
     log "run $run/$runs: GC on $t ($gc_images images, half deleted)"
@@ -667,11 +681,15 @@ for ((run = 1; run <= runs; run++)); do
 done
 
 # -------------------------------------------------------------------------------------------------- report
-rows=(manifest-rps manifest-p99)
-for size in "${blob_sizes[@]}"; do rows+=("blob-$size"); done
-rows+=(push-busybox push-random tag-put)
+rows=()
+if wants get; then
+  rows+=(manifest-rps manifest-p99)
+  for size in "${blob_sizes[@]}"; do rows+=("blob-$size"); done
+fi
+wants push && rows+=(push-busybox push-random)
+wants tagput && rows+=(tag-put)
 for n in "${tag_counts[@]}"; do rows+=("tags-$n"); done
-rows+=(gc-wall gc-window gc-failed)
+wants gc && rows+=(gc-wall gc-window gc-failed)
 
 random_mib_total=$(awk -v b="$(image_bytes random)" 'BEGIN { printf "%.1f", b / 1048576 }')
 describe() { # row -> "label|unit"
@@ -718,6 +736,7 @@ echo "Medians of $runs run(s); wrk $duration s per GET run ($list_duration s for
 echo "Server CPU s: utime+stime of the server process during that workload (GC: the garbage-collect process for distribution)."
 seeding_note() {
   local t n parts=()
+  ((${#tag_counts[@]})) || return 0
   for t in "${targets[@]}"; do
     for n in "${tag_counts[@]}"; do
       [[ -n ${seed_seconds[$t|$n]:-} ]] && parts+=("$t $((n - 1)) tags ${seed_seconds[$t|$n]} s")
