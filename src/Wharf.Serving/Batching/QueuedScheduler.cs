@@ -31,6 +31,9 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 {
     private static readonly TimeSpan MinimumRetryAfter = TimeSpan.FromSeconds(1);
 
+    // Timers refuse due times past about 49 days; a longer timeout is as good as none.
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(30);
+
     private readonly IInferenceRunner _runner;
     private readonly TimeProvider _timeProvider;
     private readonly Action<int>? _batchExecuted;
@@ -111,7 +114,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
             // Inside the lock so that the run that takes the request finds the handles to release. A token cancelled
             // meanwhile runs Abandon right here, which is fine: the lock is reentrant.
             pending.TimeoutTimer = _timeProvider.CreateTimer(
-                _ => Abandon(pending, timeout), null, timeout, Timeout.InfiniteTimeSpan);
+                _ => Abandon(pending, timeout), null, timeout < LongestTimeout ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (cancellationToken.CanBeCanceled)
             {
                 pending.CancellationRegistration = cancellationToken.UnsafeRegister(_ => Abandon(pending, timedOutAfter: null), null);

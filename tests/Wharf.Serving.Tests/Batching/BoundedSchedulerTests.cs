@@ -80,6 +80,30 @@ public sealed class BoundedSchedulerTests
         Assert.Equal(2, runner.Runs.Count);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task InferAsync_TimeoutNotPositive_RejectedWithoutRunning(int seconds)
+    {
+        var runner = new FakeRunner(hasBatchDimension: false);
+        await using var scheduler = Create(runner);
+
+        await Assert.ThrowsAsync<InferenceRejectedException>(() => scheduler.InferAsync(Rows(1, timeout: TimeSpan.FromSeconds(seconds))));
+
+        await scheduler.WhenIdleAsync();
+        Assert.Empty(runner.Runs);
+    }
+
+    [Fact]
+    public async Task InferAsync_HugeTimeoutOnTheSystemClock_Runs()
+    {
+        var runner = new FakeRunner(hasBatchDimension: false);
+        await using var scheduler = new BoundedScheduler(runner, new BatchingOptions(), TimeProvider.System, batchExecuted: null);
+        var request = Rows(1, timeout: TimeSpan.MaxValue);
+
+        AssertAnswers(request, await scheduler.InferAsync(request).WaitAsync(Patience));
+    }
+
     [Fact]
     public async Task InferAsync_AlreadyCancelled_ReturnsCancelledWithoutQueueing()
     {

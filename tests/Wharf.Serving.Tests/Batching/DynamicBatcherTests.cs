@@ -338,7 +338,7 @@ public sealed class DynamicBatcherTests
             MaxQueueDelay = delay ?? Delay,
             PreferredBatchSizes = preferred ?? [],
             MaxQueuedItems = maxQueued,
-            DefaultTimeout = defaultTimeout ?? TimeSpan.FromMinutes(10),
+            DefaultTimeout = defaultTimeout ?? TimeSpan.FromDays(1),
             MaxConcurrentRuns = concurrentRuns,
         }, _time, items => { lock (_executed) { _executed.Add(items); } });
 }
