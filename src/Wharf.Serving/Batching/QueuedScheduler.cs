@@ -57,11 +57,11 @@ internal abstract class QueuedScheduler : IInferenceScheduler
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, "Serving:Batching:MaxBatchSize");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedItems, 1, "Serving:Batching:MaxQueuedItems");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRuns, 1, "Serving:Batching:MaxConcurrentRuns");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueueDelay, TimeSpan.Zero, "Serving:Batching:MaxQueueDelay");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DefaultTimeout, TimeSpan.Zero, "Serving:Batching:DefaultTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, "Serving:Batching:<model>:MaxBatchSize");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedItems, 1, "Serving:Batching:<model>:MaxQueuedItems");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRuns, 1, "Serving:Batching:<model>:MaxConcurrentRuns");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueueDelay, TimeSpan.Zero, "Serving:Batching:<model>:MaxQueueDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DefaultTimeout, TimeSpan.Zero, "Serving:Batching:<model>:DefaultTimeout");
 
         _runner = runner;
         Options = options;

@@ -270,6 +270,43 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task InferAsync_RunnerReturnsWrongRows_FailsTheBatchWithAClearError()
+    {
+        await using var batcher = Create(maxBatchSize: 4);
+        _runner.WrongRows = 1;
+
+        var tasks = new[] { batcher.InferAsync(Rows(1, seed: 1)), batcher.InferAsync(Rows(2, seed: 2)) };
+        await batcher.WhenIdleAsync();
+        _time.Advance(Delay);
+
+        foreach (var task in tasks)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => task.WaitAsync(Patience));
+            Assert.Contains("for a batch of 3 rows", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InferAsync_QueueFull_RetryAfterFollowsThePaceOfRecentRuns()
+    {
+        await using var batcher = Create(maxBatchSize: 4, maxQueued: 8);
+        _runner.DuringRun = () => _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(2), (await batcher.InferAsync(Rows(4, seed: 1)).WaitAsync(Patience)).ComputeTime);
+        _runner.Gate.Reset();
+        var running = batcher.InferAsync(Rows(4, seed: 2));
+        await _runner.Entered.WaitAsync(Patience);
+        await _runner.Entered.WaitAsync(Patience);
+        var queued = new[] { batcher.InferAsync(Rows(4, seed: 3)), batcher.InferAsync(Rows(4, seed: 4)) };
+
+        var rejected = await Assert.ThrowsAsync<InferenceRejectedException>(() => batcher.InferAsync(Rows(1, seed: 5)));
+
+        // Two full runs of four items ahead, each taking two seconds lately.
+        Assert.Equal(TimeSpan.FromSeconds(4), rejected.RetryAfter);
+        _runner.Gate.Set();
+        await Task.WhenAll([running, .. queued]).WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task DisposeAsync_FailsWaitingRequestsAndLetsTheRunningOneFinish()
     {
         var batcher = Create(maxBatchSize: 8);

@@ -24,6 +24,12 @@ internal sealed class FakeRunner(bool hasBatchDimension = true) : IInferenceRunn
     /// <summary>Released once by every run as it starts.</summary>
     public SemaphoreSlim Entered { get; } = new(0);
 
+    /// <summary>Called by every run after the gate, e.g. to move a fake clock as if the run took time.</summary>
+    public Action? DuringRun { get; set; }
+
+    /// <summary>When set, every output claims this many rows whatever the batch had.</summary>
+    public long? WrongRows { get; set; }
+
     /// <summary>Runs whose inputs match throw <see cref="InvalidOperationException"/>.</summary>
     public Func<IReadOnlyList<InferenceTensor>, bool>? FailWhen { get; set; }
 
@@ -100,12 +106,18 @@ internal sealed class FakeRunner(bool hasBatchDimension = true) : IInferenceRunn
                 throw new TimeoutException("The test never opened the gate.");
             }
 
+            DuringRun?.Invoke();
             if (FailWhen?.Invoke(inputs) == true)
             {
                 throw new InvalidOperationException("The fake runner failed as asked.");
             }
 
             IReadOnlyList<InferenceTensor> outputs = [.. outputNames.Select((name, k) => Transform(inputs[k % inputs.Count], name))];
+            if (WrongRows is { } rows)
+            {
+                outputs = [.. outputs.Select(output => output with { Shape = [rows, .. output.Shape[1..]] })];
+            }
+
             lock (_lock)
             {
                 LastInputs = inputs;
