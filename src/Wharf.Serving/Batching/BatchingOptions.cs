@@ -17,4 +17,10 @@ internal sealed class BatchingOptions
 
     /// <summary>How long a request may wait and run when it does not ask for its own timeout.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs (batches, or single requests when not batching) that may execute at once. 1 by default: ONNX Runtime
+    /// already spreads one run over the cores, and overlapping runs only contend for them.
+    /// </summary>
+    public int MaxConcurrentRuns { get; set; } = 1;
 }

@@ -11,5 +11,11 @@ internal static class InferenceSchedulers
     /// <param name="batchExecuted">Called once per run with the items it took, for the batch-size histogram.</param>
     public static IInferenceScheduler Create(
         IInferenceRunner runner, BatchingOptions options, TimeProvider timeProvider, Action<int>? batchExecuted = null)
-        => new UnbatchedScheduler(runner, timeProvider, batchExecuted);
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.MaxBatchSize > 1 && runner.HasBatchDimension
+            ? new DynamicBatcher(runner, options, timeProvider, batchExecuted)
+            : new BoundedScheduler(runner, options, timeProvider, batchExecuted);
+    }
 }
