@@ -4,7 +4,7 @@ namespace Wharf.Serving.Tests.Conformance;
 
 /// <summary>
 /// Every libonnx-testdata test straight through ONNX Runtime: the reference the HTTP run
-/// (<c>ServingConformanceHttpTests</c>) is held to. Every test directory is classified; none is skipped.
+/// (<see cref="ServingConformanceHttpTests"/>) is held to. Every test directory is classified; none is skipped.
 /// </summary>
 public sealed class ServingConformanceRawTests(ITestOutputHelper output)
 {
