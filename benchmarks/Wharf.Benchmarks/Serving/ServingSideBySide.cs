@@ -43,7 +43,7 @@ internal static class ServingSideBySide
         }
 
         Console.WriteLine($"date        {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}");
-        Console.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {LoadAverage()}");
+        Console.WriteLine($"machine     CPUs {OnlineCpus()} ({Environment.ProcessorCount} usable by the client), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {LoadAverage()}");
         Console.WriteLine($"pinning     server side (raw loop, HTTP limit, wharf-serve) on CPUs {(string.IsNullOrEmpty(cpus) ? "unpinned (set WHARF_BENCH_SERVER_CPUS; run.sh does)" : cpus)}; client where this process runs");
         Console.WriteLine($"runtime     ONNX Runtime 1.31.1 CPU, intra-op threads {intraOp}, default graph optimizations");
         Console.WriteLine($"models      {string.Join("; ", models.Select(m => m.Description))}; batch dimension dynamic");
@@ -281,6 +281,9 @@ internal static class ServingSideBySide
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string OnlineCpus() =>
+        File.Exists("/sys/devices/system/cpu/online") ? File.ReadAllText("/sys/devices/system/cpu/online").Trim() : "n/a";
 
     private static string Str(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
