@@ -11,6 +11,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v runuser >/dev/null || missing+=(util-linux)
 # The iris data set the model tests train on ships with scikit-learn's Debian package.
 [[ -f /usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv ]] || missing+=(python3-sklearn)
+# The serving conformance tests run the ONNX node and model tests Debian ships.
+[[ -d /usr/share/libonnx-testdata/data ]] || missing+=(libonnx-testdata)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
   if [[ $(id -u) -ne 0 ]]; then

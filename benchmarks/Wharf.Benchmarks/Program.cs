@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Wharf.Benchmarks.Serving;
 using Wharf.Benchmarks.Storage;
 using Wharf.Benchmarks.Tracking;
 
@@ -17,6 +18,17 @@ internal static class BenchmarkProgram
         if (args is ["tracking", .. var trackingArgs])
         {
             return await TrackingSideBySide.RunAsync(trackingArgs);
+        }
+
+        if (args is ["serving", .. var servingArgs])
+        {
+            return await ServingSideBySide.RunAsync(servingArgs);
+        }
+
+        // The serving benchmark's server-side children (raw loop, HTTP limit), started pinned by the mode above.
+        if (args is [("serving-raw" or "serving-echo") and var servingChild, .. var childArgs])
+        {
+            return await ServingSideBySide.RunChildAsync(servingChild, childArgs);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
