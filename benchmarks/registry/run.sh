@@ -4,7 +4,7 @@
 #
 #   benchmarks/registry/run.sh [--wharf URL [--wharf-pid PID] [--wharf-creds USER:TOKEN] [--wharf-gc-cmd CMD]]
 #                              [--wharf-start] [--runs N] [--duration S] [--gc-images N] [--quick] [--disk] [--out FILE] [--keep]
-#                              [--only get,push,tagput,gc]
+#                              [--only get,push,tagput,gc] [--wharf-only]
 #
 #   --wharf URL        a running Wharf (base URL, e.g. http://127.0.0.1:8080); its /v2/ must answer.
 #                      Without it every Wharf column says n/a.
@@ -23,6 +23,8 @@
 #   --quick            1 run of 2 s, small tag counts and GC: checks the script, not the servers
 #   --disk             keep server data on disk (/tmp) instead of a tmpfs: includes fsync and disk costs
 #   --out FILE         also write the markdown report (date, machine, command, table) to FILE
+#   --wharf-only       measure Wharf alone (distribution columns say n/a; not with get, whose nginx limit serves
+#                      distribution's files): for profiling Wharf, not for ratios
 #   --only LIST        run only these workloads (comma-separated): get (manifest, blob and tags/list GETs, and
 #                      their seeding), push, tagput, gc; default all. `--only gc --gc-images 10000 --runs 1`
 #                      measures the full-size GC without the 100,000-tag seeding
@@ -66,7 +68,7 @@ root=$(cd "$here/../.." && pwd)
 command_line="benchmarks/registry/run.sh $*"
 
 wharf_url="" wharf_pid="" wharf_creds="" wharf_gc_cmd="" wharf_start=0
-runs=3 duration=5 quick=0 out="" keep=0 disk=0 gc_images_set="" only=get,push,tagput,gc
+runs=3 duration=5 quick=0 out="" keep=0 disk=0 gc_images_set="" only=get,push,tagput,gc wharf_only=0
 blob_sizes=(1 10 100)
 tag_counts=(100 10000 100000)
 gc_images=1000
@@ -88,6 +90,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --only) only=$2; shift 2 ;;
+    --wharf-only) wharf_only=1; shift ;;
     --disk) disk=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -252,6 +255,7 @@ if [[ -n $wharf_url ]]; then
     exit 1
   fi
   targets=(wharf distribution)
+  ((wharf_only)) && targets=(wharf)
   base[wharf]=$wharf_url
   host[wharf]=${wharf_url#http://}
   pid[wharf]=$wharf_pid
