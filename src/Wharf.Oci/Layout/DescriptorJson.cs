@@ -1,14 +1,16 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Wharf.Oci.Layout;
 
 /// <summary>
 /// Writes descriptors and manifests as JSON in one fixed property order with annotations sorted by key (ordinal),
-/// so the same content always gives the same bytes and therefore the same digest.
+/// so the same content always gives the same bytes and therefore the same digest. Strings are escaped only where
+/// JSON requires it ('+' in media types stays '+', as other tools write it).
 /// </summary>
 internal static class DescriptorJson
 {
-    public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
+    public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(Utf8JsonWriter writer, Descriptor descriptor)
     {
