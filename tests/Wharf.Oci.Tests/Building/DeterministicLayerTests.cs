@@ -37,6 +37,26 @@ public sealed class DeterministicLayerTests : IDisposable
         Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(tar), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 8)));
     }
 
+    /// <summary>
+    /// Pins the bytes of one small layer. The diff_id depends only on our tar writer; the gzip digest also depends on
+    /// the zlib (zlib-ng) bundled with .NET, so a .NET upgrade that changes deflate output fails here first.
+    /// </summary>
+    [Fact]
+    public async Task WriteAsync_KnownLayer_PinnedDigests()
+    {
+        var layer = new DeterministicLayer()
+            .AddFile("/opt/app/run", 5, _ => Task.FromResult<Stream>(new MemoryStream("hello"u8.ToArray())), executable: true)
+            .AddFile("/models/m/weights.bin", 3, _ => Task.FromResult<Stream>(new MemoryStream([1, 2, 3])))
+            .AddSymlink("/opt/app/latest", "run");
+
+        var gzip = await layer.WriteAsync(Stream.Null, LayerCompression.Gzip, Fixed);
+        var tar = await layer.WriteAsync(Stream.Null, LayerCompression.None, Fixed);
+
+        Assert.Equal("sha256:25b39fc2696ad3658cc596f80f548047e9b480473c848b54c53148f014d308a3", tar.DiffId.ToString());
+        Assert.Equal(tar.DiffId, gzip.DiffId);
+        Assert.Equal("sha256:c97768eeafb337c9e1de26d5313342ebc4285dbd92cdd6837ccc2260ed64a3a5", gzip.Descriptor.Digest.ToString());
+    }
+
     [Fact]
     public async Task WriteAsync_Uncompressed_DigestIsDiffId()
     {
