@@ -265,24 +265,74 @@ public sealed class DeterministicLayer
     }
 
     /// <summary>
-    /// A symlink from the build context may only point inside it, judged on the text of its target (not by following
-    /// it): an absolute target, or a relative one whose '..' climbs above the context root, is refused. Links to
-    /// links are each checked the same way, so a chain cannot leave either.
+    /// A symlink from the build context may only point inside it. Its target is resolved the way the kernel would,
+    /// segment by segment, following symlinks met on the way (so <c>s -&gt; .</c> plus <c>x -&gt; s/..</c> is caught),
+    /// and refused as soon as it is absolute or a '..' climbs above the context root. Links are never followed to
+    /// read content: a link is stored as a link.
     /// </summary>
     private static void CheckLinkStaysInside(FileSystemInfo link, string target, string root)
     {
-        if (target.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(target))
+        var start = Path.GetDirectoryName(link.FullName)!;
+        if (Resolve(start, target, root, 0).Reason is { } reason)
         {
-            throw new ImageBuildException($"symlink '{link.FullName}' points to '{LayerPath.Printable(target)}', outside the build context '{root}' (absolute targets are not allowed)");
+            throw new ImageBuildException($"symlink '{link.FullName}' points to '{LayerPath.Printable(target)}', outside the build context '{root}' ({reason})");
+        }
+    }
+
+    /// <summary>Walks <paramref name="target"/> from <paramref name="current"/>: where it ends, or why it leaves <paramref name="root"/>.</summary>
+    private static (string? Reason, string Resolved) Resolve(string current, string target, string root, int depth)
+    {
+        if (depth > 40)
+        {
+            return ("too many levels of symlinks", current);
         }
 
-        var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(link.FullName)!, target));
-        var inside = string.Equals(resolved, root, StringComparison.Ordinal)
-            || resolved.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal);
-        if (!inside)
+        if (target.Contains('\0', StringComparison.Ordinal) || target.StartsWith('/'))
         {
-            throw new ImageBuildException($"symlink '{link.FullName}' points to '{LayerPath.Printable(target)}', outside the build context '{root}'");
+            return ("absolute targets are not allowed", current);
         }
+
+        foreach (var segment in target.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (string.Equals(current, root, StringComparison.Ordinal))
+                {
+                    return ("'..' climbs above the context root", current);
+                }
+
+                current = Path.GetDirectoryName(current)!;
+                continue;
+            }
+
+            var next = Path.Combine(current, segment);
+            var linkTarget = new FileInfo(next).LinkTarget;
+            if (linkTarget is null)
+            {
+                current = next;
+                continue;
+            }
+
+            if (linkTarget.StartsWith('/'))
+            {
+                return ($"it passes through '{next}', a symlink to an absolute path", current);
+            }
+
+            var (reason, resolved) = Resolve(current, linkTarget, root, depth + 1);
+            if (reason is not null)
+            {
+                return (reason, resolved);
+            }
+
+            current = resolved;
+        }
+
+        return (null, current);
     }
 
     private static bool IsExecutable(FileInfo file)

@@ -214,6 +214,20 @@ public sealed class DeterministicLayerTests : IDisposable
     }
 
     [Fact]
+    public void AddDirectoryTree_SymlinkEscapingThroughAnotherSymlink_Refused()
+    {
+        var ctx = MakeTree(_temp.Combine("ctx"));
+        // Textually "here/.." is the context root; the kernel resolves "here" first, so it is the root's parent.
+        File.CreateSymbolicLink(Path.Combine(ctx, "here"), ".");
+        File.CreateSymbolicLink(Path.Combine(ctx, "sneaky"), "here/../outside.txt");
+
+        var ex = Assert.Throws<ImageBuildException>(() => new DeterministicLayer().AddDirectoryTree(ctx, "/opt/app"));
+
+        Assert.Contains("sneaky", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("climbs above the context root", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddDirectoryTree_SymlinkInsideContext_KeptAsSymlink()
     {
         var ctx = MakeTree(_temp.Combine("ctx"));
