@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -32,9 +33,16 @@ public sealed partial class OciImageLayout
 
     private const string LayoutFileContent = """{"imageLayoutVersion":"1.0.0"}""";
 
-    private readonly SemaphoreSlim _indexLock = new(1, 1);
+    // One lock per layout directory in this process, so two instances opened on the same path do not lose updates.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
 
-    private OciImageLayout(string rootPath) => RootPath = rootPath;
+    private readonly SemaphoreSlim _indexLock;
+
+    private OciImageLayout(string rootPath)
+    {
+        RootPath = rootPath;
+        _indexLock = IndexLocks.GetOrAdd(rootPath, _ => new SemaphoreSlim(1, 1));
+    }
 
     /// <summary>The layout's directory (full path).</summary>
     public string RootPath { get; }
@@ -304,13 +312,16 @@ public sealed partial class OciImageLayout
 
     /// <summary>
     /// Stores a manifest or index and names it in index.json with <paramref name="refName"/>, replacing the entry
-    /// that had that name. The manifest is validated first; blobs it refers to should be written before.
+    /// that had that name. The manifest is validated first, and refused when a blob or child manifest it refers to is
+    /// not in the layout yet (so index.json never names an incomplete image).
     /// </summary>
     /// <param name="content">The manifest bytes exactly as their digest should cover them.</param>
     /// <param name="mediaType">The manifest's media type.</param>
     /// <param name="refName">The reference name (image-spec grammar, e.g. <c>v1</c> or <c>models/iris:v3</c>); null adds an unnamed entry.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The index.json entry written.</returns>
+    /// <exception cref="ArgumentException">The manifest is invalid or the reference name does not follow the grammar.</exception>
+    /// <exception cref="OciLayoutException">The manifest refers to content the layout does not have.</exception>
     public async Task<Descriptor> WriteManifestAsync(
         ReadOnlyMemory<byte> content, string mediaType, string? refName, CancellationToken cancellationToken = default)
     {
@@ -326,6 +337,11 @@ public sealed partial class OciImageLayout
 
         var manifest = ManifestParser.TryParse(content, mediaType, out var error)
             ?? throw new ArgumentException($"manifest is invalid: {error}", nameof(content));
+        var missing = manifest.Blobs.Concat(manifest.Manifests).Where(d => !d.IsForeign && !HasBlob(d.Digest)).Select(d => d.Digest.ToString()).ToList();
+        if (missing.Count > 0)
+        {
+            throw new OciLayoutException($"manifest refers to blobs the layout does not have: {string.Join(", ", missing)}");
+        }
 
         using var stream = new MemoryStream(content.ToArray(), writable: false);
         var blob = await WriteBlobAsync(stream, cancellationToken: cancellationToken);

@@ -139,6 +139,32 @@ public sealed class OciImageLayoutTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteManifestAsync_ManifestReferringToMissingBlobs_RefusedAndIndexUnchanged()
+    {
+        var layout = await OciImageLayout.CreateAsync(_temp.Combine("layout"));
+        var before = File.ReadAllBytes(_temp.Combine("layout", "index.json"));
+        var manifest = ImageManifestJson(new BlobWriteResult(Digest.Sha256("never written"u8), 13, true));
+
+        var ex = await Assert.ThrowsAsync<OciLayoutException>(() => layout.WriteManifestAsync(manifest, MediaTypes.OciManifest, "v1"));
+
+        Assert.Contains(Digest.Sha256("never written"u8).ToString(), ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(_temp.Combine("layout", "index.json")));
+    }
+
+    [Fact]
+    public async Task WriteManifestAsync_TwoInstancesOnOneDirectoryConcurrently_KeepsEveryName()
+    {
+        var first = await OciImageLayout.CreateAsync(_temp.Combine("layout"));
+        var second = await OciImageLayout.OpenAsync(_temp.Combine("layout"));
+        var config = await first.WriteBlobAsync(new MemoryStream("{}"u8.ToArray()));
+        var manifest = ImageManifestJson(config);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).WriteManifestAsync(manifest, MediaTypes.OciManifest, $"v{i}"))));
+
+        Assert.Equal(20, (await first.GetManifestsAsync()).Count);
+    }
+
+    [Fact]
     public async Task GetManifestsAsync_IndexJsonOverLimit_Refused()
     {
         var layout = await OciImageLayout.CreateAsync(_temp.Combine("layout"));
