@@ -195,6 +195,28 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task BuildAsync_BaseConfigDiffIdsDisagreeWithLayers_ClearErrorAndNothingNamed()
+    {
+        var baseLayout = await OciImageLayout.CreateAsync(_temp.Combine("bad-base"));
+        var config = await baseLayout.WriteBlobAsync(new MemoryStream("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"""u8.ToArray()));
+        var layer = await baseLayout.WriteBlobAsync(new MemoryStream("not even a tar"u8.ToArray()));
+        var manifest = Encoding.UTF8.GetBytes($$"""
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+             "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config.Digest}}","size":{{config.Size}}},
+             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{{layer.Digest}}","size":{{layer.Size}}}]}
+            """);
+        await baseLayout.WriteManifestAsync(manifest, MediaTypes.OciManifest, "base");
+        var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
+
+        var ex = await Assert.ThrowsAsync<ImageBuildException>(() => new ImageBuilder(new ImageBuilderOptions { Created = Fixed })
+            .FromBase(new OciLayoutImageSource(baseLayout), "base")
+            .BuildAsync(new OciLayoutImageSink(output), "iris"));
+
+        Assert.Contains("one valid rootfs.diff_ids entry per layer (1)", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await output.GetManifestsAsync());
+    }
+
+    [Fact]
     public async Task Build_ModelFileWithTraversalName_RefusedAndLayoutUnchanged()
     {
         var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
@@ -273,6 +295,7 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(Path.Combine(rootfs, "models/iris/model.onnx")));
         Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(Path.Combine(rootfs, "models/iris")));
         Assert.True(File.Exists(Path.Combine(rootfs, "etc/os-release")));
+        Assert.Equal("mot", File.ReadAllText(Path.Combine(rootfs, "models/iris", LongDirectory, "vocabulaire-été.txt")));
         using var runtimeConfig = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bundle, "config.json")));
         Assert.Equal(["/opt/wharf-serve/wharf-serve", "--model", "/models/iris"],
             runtimeConfig.RootElement.GetProperty("process").GetProperty("args").EnumerateArray().Select(a => a.GetString()));
@@ -298,6 +321,8 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Equal(result.Layers.Take(2).Select(l => l.Descriptor.Digest), image.Manifest.Layers.Take(2).Select(l => l.Digest));
         Assert.Equal(result.Manifest.Digest, Digest.Sha256(Encoding.UTF8.GetBytes(inspect.TrimEnd('\n'))));
     }
+
+    private static readonly string LongDirectory = string.Join('/', Enumerable.Repeat("tokenizer-assets", 9));
 
     private static ImageBuilder ModelImage(OciImageLayout baseLayout, string runtime, string model, ImageBuilderOptions? options = null)
     {
@@ -331,6 +356,10 @@ public sealed class ImageBuilderTests : IDisposable
         Directory.CreateDirectory(model);
         File.WriteAllText(Path.Combine(model, "model.onnx"), "weights version 1");
         File.WriteAllText(Path.Combine(model, "MLmodel"), "flavors: {}\n");
+        // A deep and a non-ASCII name: the tar needs ustar's prefix field and a PAX path record.
+        var deep = Path.Combine(model, LongDirectory);
+        Directory.CreateDirectory(deep);
+        File.WriteAllText(Path.Combine(deep, "vocabulaire-été.txt"), "mot");
         return (runtime, model);
     }
 
