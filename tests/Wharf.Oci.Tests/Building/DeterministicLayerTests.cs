@@ -132,6 +132,28 @@ public sealed class DeterministicLayerTests : IDisposable
     }
 
     [Fact]
+    public async Task GnuTar_ListsLayer_WithNamesOwnersAndModesAsWritten()
+    {
+        var longDir = string.Join('/', Enumerable.Repeat("segment-of-a-long-path", 8));
+        var layer = new DeterministicLayer()
+            .AddDirectoryTree(MakeTree(_temp.Combine("ctx")), "/opt/app")
+            .AddFile($"/models/m/{longDir}/été.onnx", 2, _ => Task.FromResult<Stream>(new MemoryStream("hi"u8.ToArray())));
+        var file = _temp.Combine("layer.tar.gz");
+        await using (var output = File.Create(file))
+        {
+            await layer.WriteAsync(output, LayerCompression.Gzip, Fixed);
+        }
+
+        var listing = await ExternalTool.RunCheckedAsync("tar", "--numeric-owner", "-tvzf", file);
+
+        Assert.Contains("-rwxr-xr-x 0/0", listing, StringComparison.Ordinal);
+        Assert.Contains("drwxr-xr-x 0/0", listing, StringComparison.Ordinal);
+        Assert.Contains("2023-11-14 22:13 opt/app/bin/run.sh", listing, StringComparison.Ordinal);
+        Assert.Contains($"models/m/{longDir}/été.onnx", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", listing, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task WriteAsync_SameFilesDifferentDirsMtimesAndModes_SameDigest()
     {
         var a = MakeTree(_temp.Combine("a"));

@@ -2,13 +2,14 @@ using System.Diagnostics;
 
 namespace Wharf.Oci.Tests.Layout;
 
-/// <summary>Runs skopeo and umoci, the tools a layout must interoperate with (installed by scripts/test.sh).</summary>
+/// <summary>Runs skopeo, umoci and GNU tar, the tools our layouts and layers must interoperate with (installed by scripts/test.sh).</summary>
 public static class ExternalTool
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments)
     {
         var path = Find(tool) ?? throw new InvalidOperationException($"{tool} is not installed: run scripts/test.sh as root or apt-get install -y {tool}");
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["TZ"] = "UTC"; // tar prints times in local time
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
