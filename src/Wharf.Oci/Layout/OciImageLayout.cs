@@ -187,9 +187,11 @@ public sealed partial class OciImageLayout
     /// </summary>
     /// <param name="digest">The blob's digest.</param>
     /// <param name="expectedSize">The size its descriptor states, if known.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
     /// <exception cref="OciLayoutException">The blob is not in the layout.</exception>
-    public Stream OpenBlob(Digest digest, long? expectedSize = null)
+    public Task<Stream> OpenBlobAsync(Digest digest, long? expectedSize = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var path = BlobPath(digest);
         FileStream file;
         try
@@ -201,7 +203,7 @@ public sealed partial class OciImageLayout
             throw new OciLayoutException($"blob {digest} is not in the layout '{RootPath}'", ex);
         }
 
-        return new DigestVerifyingStream(file, digest, expectedSize, $"blob {digest}");
+        return Task.FromResult<Stream>(new DigestVerifyingStream(file, digest, expectedSize, $"blob {digest}"));
     }
 
     /// <summary>Reads a small blob (a config or manifest) whole, refusing more than <paramref name="maxBytes"/> bytes and checking its digest.</summary>
@@ -216,7 +218,7 @@ public sealed partial class OciImageLayout
             throw new OciLayoutException($"blob {descriptor.Digest} is {descriptor.Size} bytes, more than the {maxBytes} allowed");
         }
 
-        await using var stream = OpenBlob(descriptor.Digest, descriptor.Size);
+        await using var stream = await OpenBlobAsync(descriptor.Digest, descriptor.Size, cancellationToken);
         var buffer = new byte[descriptor.Size];
         try
         {

@@ -35,12 +35,12 @@ public sealed class OciLayoutImageSource(OciImageLayout layout) : IImageSource
     }
 
     /// <inheritdoc />
-    public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default)
+    public async Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         try
         {
-            return Task.FromResult(layout.OpenBlob(descriptor.Digest, descriptor.Size));
+            return await layout.OpenBlobAsync(descriptor.Digest, descriptor.Size, cancellationToken);
         }
         catch (OciLayoutException ex)
         {

@@ -57,7 +57,7 @@ public sealed class OciImageLayoutTests : IDisposable
         Assert.False(second.Written);
         Assert.Equal(0, second.BytesWritten);
         Assert.Equal(content, File.ReadAllBytes(_temp.Combine("layout", "blobs", "sha256", digest.Hex)));
-        await using var read = layout.OpenBlob(digest, content.Length);
+        await using var read = await layout.OpenBlobAsync(digest, content.Length);
         using var copy = new MemoryStream();
         await read.CopyToAsync(copy);
         Assert.Equal(content, copy.ToArray());
@@ -84,7 +84,7 @@ public sealed class OciImageLayoutTests : IDisposable
         var blob = await layout.WriteBlobAsync(new MemoryStream("original"u8.ToArray()));
         File.WriteAllText(_temp.Combine("layout", "blobs", "sha256", blob.Digest.Hex), "tampered");
 
-        await using var stream = layout.OpenBlob(blob.Digest, blob.Size);
+        await using var stream = await layout.OpenBlobAsync(blob.Digest, blob.Size);
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => stream.CopyToAsync(Stream.Null));
 
         Assert.Contains("not to its name", ex.Message, StringComparison.Ordinal);
@@ -251,7 +251,7 @@ public sealed class OciImageLayoutTests : IDisposable
         Assert.Equal(entry.Digest, copied.Descriptor.Digest);
         foreach (var blob in copied.Manifest.Blobs)
         {
-            await using var stream = theirs.OpenBlob(blob.Digest, blob.Size);
+            await using var stream = await theirs.OpenBlobAsync(blob.Digest, blob.Size);
             await stream.CopyToAsync(Stream.Null);
         }
 
