@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Wharf.Oci.Layout;
 
 namespace Wharf.Oci.Building;
@@ -28,7 +29,7 @@ namespace Wharf.Oci.Building;
 /// <see cref="Labels"/> and <see cref="ExposedPorts"/> are merged into the base's.
 /// </para>
 /// </summary>
-public sealed class ImageBuilder
+public sealed partial class ImageBuilder
 {
     private readonly ImageBuilderOptions _options;
     private readonly List<PendingLayer> _layers = [];
@@ -145,6 +146,7 @@ public sealed class ImageBuilder
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentException.ThrowIfNullOrEmpty(reference);
+        Validate();
         var created = SourceDateEpoch.Resolve(_options.Created);
         var createdText = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -337,6 +339,39 @@ public sealed class ImageBuilder
 
         return new BuiltLayer(layer, pending.DiffId, LayerOrigin.Existing, written, FromCache: false);
     }
+
+    /// <summary>Checks the settings before anything is written, so a bad one never costs a half-written build.</summary>
+    private void Validate()
+    {
+        foreach (var port in ExposedPorts)
+        {
+            if (!PortPattern().IsMatch(port))
+            {
+                throw new ImageBuildException($"exposed port '{LayerPath.Printable(port)}' must look like 8080 or 8080/tcp (tcp, udp or sctp)");
+            }
+        }
+
+        foreach (var name in Env.Keys)
+        {
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Any(char.IsControl))
+            {
+                throw new ImageBuildException($"environment variable name '{LayerPath.Printable(name)}' is empty or contains '=' or a control character");
+            }
+        }
+
+        if (Entrypoint?.Any(a => a is null) == true || Cmd?.Any(a => a is null) == true)
+        {
+            throw new ImageBuildException("Entrypoint and Cmd may not contain null");
+        }
+
+        if (Labels.Keys.Concat(Annotations.Keys).Any(k => k.Length == 0))
+        {
+            throw new ImageBuildException("label and annotation keys may not be empty");
+        }
+    }
+
+    [GeneratedRegex(@"^[0-9]{1,5}(/(tcp|udp|sctp))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PortPattern();
 
     private void ApplySettings(JsonObject image)
     {

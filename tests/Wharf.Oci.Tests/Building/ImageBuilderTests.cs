@@ -179,6 +179,31 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Equal(indexBefore, File.ReadAllBytes(Path.Combine(output.RootPath, "index.json")));
     }
 
+    [Theory]
+    [InlineData("port", "http")]
+    [InlineData("port", "8080/quic")]
+    [InlineData("env", "A=B")]
+    [InlineData("env", "")]
+    public async Task BuildAsync_BadSetting_RefusedBeforeAnythingIsWritten(string kind, string value)
+    {
+        var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
+        var builder = new ImageBuilder(new ImageBuilderOptions { Created = Fixed })
+            .AddLayer(new DeterministicLayer().AddFile("/a", 1, _ => Task.FromResult<Stream>(new MemoryStream([1]))), "a");
+        if (kind == "port")
+        {
+            builder.ExposedPorts.Add(value);
+        }
+        else
+        {
+            builder.Env[value] = "x";
+        }
+
+        var ex = await Assert.ThrowsAsync<ImageBuildException>(() => builder.BuildAsync(new OciLayoutImageSink(output), "iris"));
+
+        Assert.Contains(kind == "port" ? "exposed port" : "environment variable name", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(output.RootPath, "blobs")));
+    }
+
     [Fact]
     public async Task BuildAsync_BaseReferenceMissing_ClearError()
     {
