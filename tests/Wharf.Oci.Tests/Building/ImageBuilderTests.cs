@@ -242,6 +242,38 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task BuildAsync_DockerSchema2Base_LayersKeptWithOciMediaTypes()
+    {
+        var baseLayout = await OciImageLayout.CreateAsync(_temp.Combine("docker-base"));
+        using var tar = new MemoryStream();
+        var rootfs = await new DeterministicLayer().AddFile("/etc/hostname", 4, _ => Task.FromResult<Stream>(new MemoryStream("base"u8.ToArray())))
+            .WriteAsync(tar, LayerCompression.Gzip, Fixed);
+        tar.Position = 0;
+        await baseLayout.WriteBlobAsync(tar, rootfs.Descriptor.Digest);
+        var config = await baseLayout.WriteBlobAsync(new MemoryStream(Encoding.UTF8.GetBytes(
+            $$$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["{{{rootfs.DiffId}}}"]}}""")));
+        var manifest = Encoding.UTF8.GetBytes($$"""
+            {"schemaVersion":2,"mediaType":"{{MediaTypes.DockerManifest}}",
+             "config":{"mediaType":"{{MediaTypes.DockerConfig}}","digest":"{{config.Digest}}","size":{{config.Size}}},
+             "layers":[{"mediaType":"{{MediaTypes.DockerLayerGzip}}","digest":"{{rootfs.Descriptor.Digest}}","size":{{rootfs.Descriptor.Size}}}]}
+            """);
+        await baseLayout.WriteManifestAsync(manifest, MediaTypes.DockerManifest, "docker");
+        var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
+
+        var result = await new ImageBuilder(new ImageBuilderOptions { Created = Fixed })
+            .FromBase(new OciLayoutImageSource(baseLayout), "docker")
+            .AddLayer(new DeterministicLayer().AddFile("/a", 1, _ => Task.FromResult<Stream>(new MemoryStream([1]))), "a")
+            .BuildAsync(new OciLayoutImageSink(output), "iris");
+
+        var image = await output.ResolveImageAsync(await output.ResolveAsync("iris"));
+        Assert.Equal(MediaTypes.OciManifest, image.Manifest.MediaType);
+        Assert.Equal(MediaTypes.OciConfig, image.Manifest.Config!.MediaType);
+        Assert.Equal(MediaTypes.OciLayerGzip, image.Manifest.Layers[0].MediaType);
+        Assert.Equal(rootfs.Descriptor.Digest, image.Manifest.Layers[0].Digest);
+        Assert.Equal(rootfs.DiffId, result.Layers[0].DiffId);
+    }
+
+    [Fact]
     public async Task Build_ModelFileWithTraversalName_RefusedAndLayoutUnchanged()
     {
         var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
