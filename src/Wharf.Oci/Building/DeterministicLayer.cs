@@ -164,8 +164,9 @@ public sealed class DeterministicLayer
 
     /// <summary>
     /// A key that changes whenever the layer's bytes could: image paths, kinds, modes, link targets, and for files
-    /// from disk their source path, length and last write time. Null when an entry's content is a stream (its bytes
-    /// cannot be known without reading them).
+    /// from disk their source path, length and last write time as they are now (one stat per file). Null when an
+    /// entry's content is a stream (its bytes cannot be known without reading them) or a file's length changed since
+    /// it was added (the write will report that).
     /// </summary>
     /// <param name="compression">The compression the key is for.</param>
     /// <param name="timestamp">The resolved build timestamp.</param>
@@ -180,7 +181,20 @@ public sealed class DeterministicLayer
                 return null;
             }
 
-            hash.AppendData(Encoding.UTF8.GetBytes($"{entry.Kind}\0{entry.Path}\0{entry.Length}\0{entry.Executable}\0{entry.LinkTarget}\0{entry.SourceFile}\0{entry.SourceStamp}\n"));
+            // Files are looked at again now, not when added: a file changed since must not hit an old entry.
+            var stamp = 0L;
+            if (entry.SourceFile is not null)
+            {
+                var now = new FileInfo(entry.SourceFile);
+                if (!now.Exists || now.Length != entry.Length)
+                {
+                    return null;
+                }
+
+                stamp = now.LastWriteTimeUtc.Ticks;
+            }
+
+            hash.AppendData(Encoding.UTF8.GetBytes($"{entry.Kind}\0{entry.Path}\0{entry.Length}\0{entry.Executable}\0{entry.LinkTarget}\0{entry.SourceFile}\0{stamp}\n"));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -38,15 +38,12 @@ public sealed class LayerEntry
     /// <summary>The file on disk a file entry's bytes are read from, when it came from disk.</summary>
     public string? SourceFile { get; }
 
-    /// <summary>The source file's last write time when the entry was added (used only for caching, never written).</summary>
-    internal long SourceStamp { get; private init; }
-
     internal static LayerEntry Directory(string path) => new(LayerEntryKind.Directory, path, 0, false, null, null, null);
 
     internal static LayerEntry Symlink(string path, string target) => new(LayerEntryKind.Symlink, path, 0, false, target, null, null);
 
     internal static LayerEntry FromDisk(string path, FileInfo file, bool executable)
-        => new(LayerEntryKind.File, path, file.Length, executable, null, file.FullName, null) { SourceStamp = file.LastWriteTimeUtc.Ticks };
+        => new(LayerEntryKind.File, path, file.Length, executable, null, file.FullName, null);
 
     internal static LayerEntry FromStream(string path, long length, bool executable, Func<CancellationToken, Task<Stream>> open)
         => new(LayerEntryKind.File, path, length, executable, null, null, open);

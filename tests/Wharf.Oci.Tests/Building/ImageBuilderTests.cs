@@ -90,6 +90,25 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task BuildAsync_FileChangedAfterAddWithCache_NotServedFromCache()
+    {
+        var baseLayout = await MakeBaseLayoutAsync();
+        var (runtime, model) = MakeInputs(_temp.Combine("in"));
+        var output = await OciImageLayout.CreateAsync(_temp.Combine("out"));
+        var options = new ImageBuilderOptions { Created = Fixed, LayerCache = new LayerCache() };
+        var first = await ModelImage(baseLayout, runtime, model, options).BuildAsync(new OciLayoutImageSink(output), "iris");
+        var builder = ModelImage(baseLayout, runtime, model, options);
+        File.WriteAllText(Path.Combine(model, "model.onnx"), "weights version 9"); // same length, new content and time
+        File.SetLastWriteTimeUtc(Path.Combine(model, "model.onnx"), DateTime.UtcNow.AddMinutes(1));
+
+        var second = await builder.BuildAsync(new OciLayoutImageSink(output), "iris");
+
+        Assert.True(second.Layers[1].FromCache);
+        Assert.False(second.Layers[2].FromCache);
+        Assert.NotEqual(first.Layers[2].Descriptor.Digest, second.Layers[2].Descriptor.Digest);
+    }
+
+    [Fact]
     public async Task BuildAsync_ExistingLayerAppended_KeepsItsDigestAndBytes()
     {
         var store = await OciImageLayout.CreateAsync(_temp.Combine("model-store"));
