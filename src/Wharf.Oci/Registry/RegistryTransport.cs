@@ -187,7 +187,7 @@ internal sealed class RegistryTransport : IDisposable
 
     private async Task<HttpResponseMessage> SendAuthenticatedAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
-        var authorization = await AuthorizationAsync(request.Registry, request.Scopes, refresh: false, [], cancellationToken).ConfigureAwait(false);
+        var authorization = await AuthorizationAsync(request.Registry, request.Scopes, refused: null, [], cancellationToken).ConfigureAwait(false);
         var response = await SendFollowingRedirectsAsync(request, authorization, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized || AuthChallenge.From(response.Headers) is not { } challenge)
         {
@@ -200,7 +200,8 @@ internal sealed class RegistryTransport : IDisposable
             return response;
         }
 
-        var retried = await AuthorizationAsync(request.Registry, request.Scopes, refresh: true, challenge.Scopes, cancellationToken).ConfigureAwait(false);
+        var refused = authorization?.Scheme == "Bearer" ? authorization.Parameter ?? string.Empty : string.Empty;
+        var retried = await AuthorizationAsync(request.Registry, request.Scopes, refused, challenge.Scopes, cancellationToken).ConfigureAwait(false);
         if (retried is null)
         {
             return response;
@@ -235,7 +236,7 @@ internal sealed class RegistryTransport : IDisposable
     }
 
     private async Task<AuthenticationHeaderValue?> AuthorizationAsync(
-        string registry, IReadOnlyList<string> scopes, bool refresh, IEnumerable<string> challengeScopes, CancellationToken cancellationToken)
+        string registry, IReadOnlyList<string> scopes, string? refused, IEnumerable<string> challengeScopes, CancellationToken cancellationToken)
     {
         var credentials = await CredentialsAsync(registry, cancellationToken).ConfigureAwait(false);
         if (credentials?.RegistryToken is { } registryToken)
@@ -254,7 +255,7 @@ internal sealed class RegistryTransport : IDisposable
 
         if (realm is not null)
         {
-            var token = await TokenAsync(registry, realm, service, scopes, challengeScopes, refresh, credentials, cancellationToken).ConfigureAwait(false);
+            var token = await TokenAsync(registry, realm, service, scopes, challengeScopes, refused, credentials, cancellationToken).ConfigureAwait(false);
             return new AuthenticationHeaderValue("Bearer", token);
         }
 
@@ -289,13 +290,15 @@ internal sealed class RegistryTransport : IDisposable
 
     private async Task<string> TokenAsync(
         string registry, Uri realm, string? service, IReadOnlyList<string> scopes, IEnumerable<string> challengeScopes,
-        bool refresh, RegistryCredentials? credentials, CancellationToken cancellationToken)
+        string? refused, RegistryCredentials? credentials, CancellationToken cancellationToken)
     {
+        // refused: null for an ordinary lookup; after a 401, the token that was refused (empty when none was sent),
+        // which must not be handed out again. A token another request fetched meanwhile is fine.
         var key = registry + " " + string.Join(' ', scopes.Order(StringComparer.Ordinal));
         var now = _options.TimeProvider.GetUtcNow();
         lock (_lock)
         {
-            if (!refresh && _tokens.TryGetValue(key, out var cached) && cached.RefreshAt > now)
+            if (_tokens.TryGetValue(key, out var cached) && cached.RefreshAt > now && cached.Token != refused)
             {
                 return cached.Token;
             }
@@ -306,14 +309,14 @@ internal sealed class RegistryTransport : IDisposable
         {
             lock (_lock)
             {
-                // Another upload may have fetched it while this one waited; a refresh only needs a token newer than the refusal.
-                if (_tokens.TryGetValue(key, out var cached) && cached.RefreshAt > now && (!refresh || cached.FetchedAt > now))
+                // Another upload may have fetched it while this one waited.
+                if (_tokens.TryGetValue(key, out var cached) && cached.RefreshAt > now && cached.Token != refused)
                 {
                     return cached.Token;
                 }
             }
 
-            var all = scopes.Concat(challengeScopes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var all = scopes.Concat(challengeScopes.Where(c => !scopes.Any(s => Covers(s, c)))).Distinct(StringComparer.Ordinal).ToList();
             var token = await FetchTokenAsync(realm, service, all, credentials, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
@@ -326,6 +329,15 @@ internal sealed class RegistryTransport : IDisposable
         {
             _tokenFetch.Release();
         }
+    }
+
+    /// <summary>Whether scope <paramref name="held"/> grants every action of <paramref name="asked"/> (<c>type:name:actions</c>).</summary>
+    private static bool Covers(string held, string asked)
+    {
+        var h = held.LastIndexOf(':');
+        var a = asked.LastIndexOf(':');
+        return h > 0 && a > 0 && held.AsSpan(0, h).SequenceEqual(asked.AsSpan(0, a))
+            && asked[(a + 1)..].Split(',').All(action => held[(h + 1)..].Split(',').Contains(action, StringComparer.Ordinal));
     }
 
     private async Task<CachedToken> FetchTokenAsync(Uri realm, string? service, IReadOnlyList<string> scopes, RegistryCredentials? credentials, CancellationToken cancellationToken)
