@@ -50,7 +50,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>The platform <see cref="PullAsync"/> and <see cref="SelectPlatform"/> pick from an index by default: linux/amd64.</summary>
     public static Platform DefaultPlatform { get; } = new("amd64", "linux");
 
-    /// <summary>The settings this client was made with.</summary>
+    /// <summary>The settings this client was made with; changing them after construction is not supported.</summary>
     public RegistryClientOptions Options { get; }
 
     /// <summary>Whether the repository of <paramref name="repository"/> holds the blob (HEAD).</summary>

@@ -47,10 +47,12 @@ internal sealed class RegistryTransport : IDisposable
             host = registry[..colon];
         }
 
-        var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-        return new Uri($"{(loopback || _options.PlainHttp ? "http" : "https")}://{registry}/");
+        return new Uri($"{(IsLoopback(host) || _options.PlainHttp ? "http" : "https")}://{registry}/");
     }
+
+    private static bool IsLoopback(string host)
+        => host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>Sends the request; answers with the final response (any status). Retries and auth happen inside.</summary>
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
@@ -135,6 +137,14 @@ internal sealed class RegistryTransport : IDisposable
         }
 
         var said = errors.Count == 0 ? string.Empty : ": " + string.Join("; ", errors.Select(e => $"{e.Code} {e.Message}".TrimEnd()));
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // A HEAD has no body to explain itself; the challenge's error parameter (insufficient_scope) still does.
+            var error = AuthChallenge.From(response.Headers)?.Parameters.GetValueOrDefault("error");
+            said += error is null
+                ? " (the credentials do not allow this, or none were given)"
+                : $" ({error}: the credentials do not allow this)";
+        }
         return new RegistryException(
             $"{request.Method} {request.Uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}{said}",
             response.StatusCode,
@@ -354,6 +364,12 @@ internal sealed class RegistryTransport : IDisposable
         }
 
         var uri = new UriBuilder(realm) { Query = query.ToString().TrimEnd('&') }.Uri;
+        if (credentials?.Username is not null && realm.Scheme == Uri.UriSchemeHttp && !_options.PlainHttp && !IsLoopback(realm.Host))
+        {
+            // A registry may name any realm; it does not get to have the password sent in clear text across the network.
+            throw new RegistryException($"the registry's token realm {realm.GetLeftPart(UriPartial.Path)} is plain HTTP; credentials are only sent to it over HTTPS (or with PlainHttp set)");
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri);

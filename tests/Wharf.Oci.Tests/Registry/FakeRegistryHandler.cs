@@ -40,6 +40,9 @@ internal sealed partial class FakeRegistryHandler : HttpMessageHandler
 
     public int TokenExpiresIn { get; init; } = 300;
 
+    /// <summary>The realm the Bearer challenge names.</summary>
+    public string Realm { get; init; } = "https://auth.test/token";
+
     /// <summary>When set, blob GETs redirect to https://storage.test/.</summary>
     public bool RedirectBlobs { get; init; }
 
@@ -444,7 +447,7 @@ internal sealed partial class FakeRegistryHandler : HttpMessageHandler
 
                 var challenge = Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "authentication required");
                 challenge.Headers.WwwAuthenticate.ParseAdd(
-                    $"Bearer realm=\"https://auth.test/token\",service=\"registry.test\"{(needed is null ? string.Empty : $",scope=\"{needed}\"")}");
+                    $"Bearer realm=\"{Realm}\",service=\"registry.test\"{(needed is null ? string.Empty : $",scope=\"{needed}\"")}");
                 return challenge;
             default:
                 return null;

@@ -68,6 +68,7 @@ public sealed class RegistryClientTests
 
         Assert.Equal(2, registry.TokenRequests.Count);
         Assert.Equal(["repository:p/app:pull"], registry.TokenRequests[1].Scopes);
+        Assert.All(registry.TokenRequests, t => Assert.Null(t.Authorization));
         // The refresh happened before the request: it went out once, with the new token, and was not refused.
         var after = registry.Requests.Skip(before).Where(r => r.Uri.Host == FakeRegistryHandler.Host).ToList();
         Assert.Equal("Bearer tok-2", Assert.Single(after).Authorization);
@@ -89,6 +90,18 @@ public sealed class RegistryClientTests
         Assert.Equal(2, registry.TokenRequests.Count);
         Assert.Equal(image.ManifestDigest, manifest.Digest);
         Assert.Equal("Bearer tok-2", registry.Requests.Last().Authorization);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_RealmOverPlainHttp_CredentialsNotSent()
+    {
+        var registry = new FakeRegistryHandler { Auth = FakeRegistryHandler.AuthMode.Bearer, Credentials = ("u", "p"), Realm = "http://auth.test/token" };
+        using var client = Client(registry, o => o.Credentials = new StaticCredentialProvider(FakeRegistryHandler.Host, RegistryCredentials.Basic("u", "p")));
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Target));
+
+        Assert.Contains("plain HTTP", error.Message, StringComparison.Ordinal);
+        Assert.Empty(registry.TokenRequests);
     }
 
     [Fact]
@@ -149,6 +162,7 @@ public sealed class RegistryClientTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.True(refused.HasCode("UNAUTHORIZED"));
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("credentials do not allow", refused.Message, StringComparison.Ordinal);
         Assert.Empty(registry.TokenRequests);
     }
 
@@ -204,6 +218,40 @@ public sealed class RegistryClientTests
         Assert.Equal(image.ManifestDigest, manifest.Digest);
         Assert.Equal(["GET registry.test/v2/p/app/manifests/v1", "GET auth.test/token", "GET registry.test/v2/p/app/manifests/v1", "GET registry.test/v2/p/app/manifests/v1"],
             registry.Requests.Select(r => $"{r.Method} {r.Uri.Host}{r.Uri.AbsolutePath}"));
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_401Then500ThenBytesNotMatchingDockerContentDigest_Throws()
+    {
+        var registry = new FakeRegistryHandler { Auth = FakeRegistryHandler.AuthMode.Bearer };
+        var image = TestImage.Create(10);
+        var other = TestImage.Create(10);
+        registry.PutManifest("p/app", "v1", image.Manifest, MediaTypes.OciManifest);
+        var authorized = 0;
+        registry.Intercept = (request, _) =>
+        {
+            if (request.Headers.Authorization is null || request.RequestUri!.Host != FakeRegistryHandler.Host)
+            {
+                return Task.FromResult<HttpResponseMessage?>(null);
+            }
+
+            if (++authorized == 1)
+            {
+                return Task.FromResult<HttpResponseMessage?>(FakeRegistryHandler.Error(HttpStatusCode.InternalServerError, "UNKNOWN", "boom"));
+            }
+
+            var lying = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(other.Manifest) };
+            lying.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(MediaTypes.OciManifest);
+            lying.Headers.Add("Docker-Content-Digest", image.ManifestDigest.ToString());
+            return Task.FromResult<HttpResponseMessage?>(lying);
+        };
+        using var client = Client(registry);
+
+        var error = await Assert.ThrowsAsync<DigestMismatchException>(() => client.PullAsync(Target, (_, _, _) => throw new InvalidOperationException("no blob expected")));
+
+        Assert.Equal(image.ManifestDigest, error.Expected);
+        Assert.Equal(other.ManifestDigest, error.Actual);
+        Assert.Contains("Docker-Content-Digest", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
