@@ -95,11 +95,13 @@ internal sealed class BlobUpload : IAsyncDisposable
     /// <summary>Cancels the session on the registry, best effort (it expires anyway).</summary>
     public async Task AbortAsync()
     {
+        // Bounded on its own: the push is failing or was cancelled, and must not hang on the clean-up.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _transport.Options.TimeProvider);
         try
         {
-            using var response = await _transport.SendAsync(_requests.Create(HttpMethod.Delete, _location) with { Retry = false }, CancellationToken.None).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(_requests.Create(HttpMethod.Delete, _location) with { Retry = false }, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or RegistryException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or RegistryException or OperationCanceledException)
         {
             // Nothing more to do: the session expires on the registry.
         }

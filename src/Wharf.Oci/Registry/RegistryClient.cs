@@ -415,7 +415,7 @@ public sealed class RegistryClient : IDisposable
         await using (source.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
-            var verifying = new VerifyingStream(source, null, blob, "the content opened for it", null);
+            using var verifying = new VerifyingStream(source, null, blob, "the content opened for it", null);
             await verifying.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             content = buffer.ToArray();
         }
@@ -443,7 +443,7 @@ public sealed class RegistryClient : IDisposable
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             Action<long>? report = progress is null ? null : done => progress.Report(new TransferProgress(blob, done, blob.Size, TransferState.Downloading));
-            return new VerifyingStream(body, response, blob, requests.Repository.Registry + "/" + requests.Repository.Repository, report);
+            return new VerifyingStream(body, response, blob, "registry " + requests.Repository.Registry + "/" + requests.Repository.Repository, report);
         }
         catch
         {

@@ -142,5 +142,5 @@ internal sealed class VerifyingStream : Stream
     }
 
     private DigestMismatchException Mismatch(Digest? actual, string what)
-        => new(_descriptor.Digest, actual, $"blob {_descriptor.Digest} from {_source} failed verification: the registry sent {what}");
+        => new(_descriptor.Digest, actual, $"blob {_descriptor.Digest} from {_source} failed verification: it had {what}");
 }

@@ -93,6 +93,41 @@ public abstract class OciClientInteropTests
         Assert.True(missing.HasCode("MANIFEST_UNKNOWN"), missing.Message);
     }
 
+    [Fact]
+    public async Task Index_PushedAfterItsManifests_PullPicksLinuxAmd64_AndAMissingPlatformIsAClearError()
+    {
+        var (ns, credentials) = await NewNamespaceAsync();
+        var amd64 = new RandomImage(20_000);
+        var arm64 = new RandomImage(20_000);
+        using var client = Client(credentials);
+        var repository = ImageReference.Parse($"{Host}/{ns}/multi");
+        foreach (var image in new[] { amd64, arm64 })
+        {
+            await client.PushAsync(repository.WithDigest(image.ManifestDigest), image.Manifest, MediaTypes.OciManifest, image.Blobs, image.OpenAsync);
+        }
+
+        static string Entry(RandomImage i, string arch)
+            => $$$"""{"mediaType":"{{{MediaTypes.OciManifest}}}","digest":"{{{i.ManifestDigest}}}","size":{{{i.Manifest.Length}}},"platform":{"architecture":"{{{arch}}}","os":"linux"}}""";
+        var index = System.Text.Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{{Entry(arm64, "arm64")}},{{Entry(amd64, "amd64")}}]}""");
+        var armOnly = System.Text.Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{{Entry(arm64, "arm64")}}]}""");
+        await client.PutManifestAsync(repository.WithTag("both"), index, MediaTypes.OciIndex);
+        await client.PutManifestAsync(repository.WithTag("arm"), armOnly, MediaTypes.OciIndex);
+        var written = new List<Digest>();
+
+        var pulled = await client.PullAsync(repository.WithTag("both"), async (blob, stream, ct) =>
+        {
+            await stream.CopyToAsync(Stream.Null, ct);
+            written.Add(blob.Digest);
+        });
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => client.PullAsync(repository.WithTag("arm"), (_, _, _) => throw new InvalidOperationException("no blob should be written")));
+
+        Assert.Equal(Digest.Sha256(index), pulled.Index!.Digest);
+        Assert.Equal(amd64.ManifestDigest, pulled.Manifest.Digest);
+        Assert.Equal(amd64.Blobs.Select(b => b.Digest), written);
+        Assert.Contains("no manifest for linux/amd64", missing.Message, StringComparison.Ordinal);
+    }
+
     private protected static RegistryClient Client(IRegistryCredentialProvider? credentials, int maxConcurrentUploads = 3)
         => new(new RegistryClientOptions
         {
