@@ -354,6 +354,46 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task OpenBlobAsync_BodyLongerThanDescriptor_FailsAsSoonAsItPassesTheSize()
+    {
+        var registry = new FakeRegistryHandler();
+        var image = TestImage.Create(1000);
+        var layer = image.Layers[0];
+        registry.Intercept = (request, _) => Task.FromResult<HttpResponseMessage?>(
+            new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([.. image.Content[layer.Digest], .. new byte[1_000_000]]) });
+        using var client = Client(registry);
+        await using var stream = await client.OpenBlobAsync(Target, layer);
+        var buffer = new byte[1000];
+        var read = 0L;
+
+        var error = await Assert.ThrowsAsync<DigestMismatchException>(async () =>
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                read += n;
+            }
+        });
+
+        Assert.Contains("more than the 1000 bytes", error.Message, StringComparison.Ordinal);
+        Assert.True(read <= 1000, $"read {read} bytes");
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_TokenEndpointRefusesCredentials_ClearErrorNamingTheUser()
+    {
+        var registry = new FakeRegistryHandler { Auth = FakeRegistryHandler.AuthMode.Bearer, Credentials = ("ci", "right") };
+        using var client = Client(registry, o => o.Credentials = new StaticCredentialProvider(FakeRegistryHandler.Host, RegistryCredentials.Basic("ci", "wrong")));
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Target));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Contains("refused the credentials of 'ci'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);
+        Assert.Single(registry.TokenRequests);
+    }
+
+    [Fact]
     public async Task PullAsync_ManifestNotMatchingRequestedDigest_Throws()
     {
         var registry = new FakeRegistryHandler();
