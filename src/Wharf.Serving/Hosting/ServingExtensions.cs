@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Wharf.Serving.Metrics;
+using Wharf.Serving.Models;
+using Wharf.Serving.Onnx;
+using Wharf.Serving.Protocol;
+
+namespace Wharf.Serving.Hosting;
+
+/// <summary>wharf-serve's wiring: <see cref="AddServing"/> registers it, <see cref="MapServing"/> maps it.</summary>
+internal static class ServingExtensions
+{
+    public const string DefaultUrl = "http://127.0.0.1:8000";
+
+    public static WebApplicationBuilder AddServing(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServingMetrics>();
+        services.AddSingleton<OnnxModelLoader>();
+        services.AddSingleton<IModelSource, DirectoryModelSource>();
+        services.AddSingleton<IModelSource, ConfiguredModelSource>();
+        services.AddSingleton<ModelRepository>();
+        services.AddHostedService<ModelStartupService>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJsonContext.Default));
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the Open Inference Protocol and /metrics. Every endpoint is anonymous on purpose: wharf-serve runs inside a
+    /// model image behind the platform's gateway, which authenticates callers; the image itself has no users or tokens.
+    /// </summary>
+    public static WebApplication MapServing(this WebApplication app)
+    {
+        app.MapServerEndpoints();
+        app.MapModelEndpoints();
+        app.MapInferEndpoints();
+        app.MapRepositoryEndpoints();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServingMetrics>().Registry);
+        return app;
+    }
+}

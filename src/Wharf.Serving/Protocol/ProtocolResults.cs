@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+namespace Wharf.Serving.Protocol;
+
+/// <summary>The one place errors take the protocol's shape, <c>{"error": "..."}</c>.</summary>
+internal static class ProtocolResults
+{
+    public static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
+        TypedResults.Json(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse, statusCode: statusCode);
+
+    public static async Task WriteErrorAsync(HttpContext context, int statusCode, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Too late for a status code: cut the response so the client sees a failure, not a short success.
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = statusCode;
+        await context.Response.WriteAsJsonAsync(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse);
+    }
+}
