@@ -24,6 +24,11 @@ internal sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             failures.Add($"Serving:ExecutionProvider must be CPU or CUDA, not '{options.ExecutionProvider}'.");
         }
 
+        if (!string.IsNullOrEmpty(options.ModelRepository) && !Directory.Exists(options.ModelRepository))
+        {
+            failures.Add($"Serving:ModelRepository '{options.ModelRepository}' is not a directory.");
+        }
+
         for (var i = 0; i < options.Models.Count; i++)
         {
             var model = options.Models[i];
