@@ -20,12 +20,16 @@ internal static class ServingExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Per-request framework logs cost more than this server's whole overhead budget; load and failure logs stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServingMetrics>();
         services.AddSingleton<OnnxModelLoader>();
+        services.TryAddSingleton<IInferenceSchedulerFactory, InferenceSchedulerFactory>();
         services.AddSingleton<IModelSource, DirectoryModelSource>();
         services.AddSingleton<IModelSource, ConfiguredModelSource>();
         services.AddSingleton<ModelRepository>();
@@ -40,6 +44,12 @@ internal static class ServingExtensions
     /// </summary>
     public static WebApplication MapServing(this WebApplication app)
     {
+        // Routing's own refusals (no such path, wrong method) answer in the protocol's {"error"} shape too.
+        app.UseStatusCodePages(context => ProtocolResults.WriteErrorAsync(
+            context.HttpContext,
+            context.HttpContext.Response.StatusCode,
+            $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not an endpoint of this server " +
+            $"(HTTP {context.HttpContext.Response.StatusCode})"));
         app.MapServerEndpoints();
         app.MapModelEndpoints();
         app.MapInferEndpoints();

@@ -17,6 +17,7 @@ namespace Wharf.Serving.Models;
 internal sealed partial class ModelRepository(
     IEnumerable<IModelSource> sources,
     OnnxModelLoader loader,
+    IInferenceSchedulerFactory schedulerFactory,
     IOptions<ServingOptions> options,
     IConfiguration configuration,
     TimeProvider timeProvider,
@@ -268,7 +269,7 @@ internal sealed partial class ModelRepository(
             }
 
             var versionMetrics = metrics.For(name, definition.Version);
-            var scheduler = InferenceSchedulers.Create(runner, BatchingFor(name), timeProvider, versionMetrics.BatchExecuted);
+            var scheduler = schedulerFactory.Create(runner, BatchingFor(name), timeProvider, versionMetrics.BatchExecuted);
             var loaded = new LoadedModelVersion(name, definition.Version, runner, scheduler, versionMetrics);
             Log.ModelReady(logger, name, definition.Version, Stopwatch.GetElapsedTime(start).TotalMilliseconds, runner.HasBatchDimension, options.Value.WarmUp);
             return new ModelVersionStatus(definition.Version, ModelState.Ready, null, loaded);

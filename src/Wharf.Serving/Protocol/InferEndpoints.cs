@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Wharf.Serving.Hosting;
@@ -61,12 +60,7 @@ internal static class InferEndpoints
         }
         catch (InferenceRejectedException exception)
         {
-            if (exception.RetryAfter is { } retryAfter && !context.Response.HasStarted)
-            {
-                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            }
-
-            await ProtocolResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, exception.Message);
+            await ProtocolResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, exception.Message, exception.RetryAfter);
         }
         catch (OnnxRuntimeException exception)
         {
@@ -80,6 +74,16 @@ internal static class InferEndpoints
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away; nobody is left to answer.
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled by the scheduler rather than the client: the request's timeout passed.
+            await ProtocolResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "the request timed out before it could run");
+        }
+        catch (ObjectDisposedException)
+        {
+            // The model was unloaded under a waiting request.
+            await ProtocolResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"model '{name}' was unloaded");
         }
         catch (Exception exception)
         {

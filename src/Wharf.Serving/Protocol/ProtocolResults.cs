@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Wharf.Serving.Protocol;
 
 /// <summary>The one place errors take the protocol's shape, <c>{"error": "..."}</c>.</summary>
@@ -7,7 +9,7 @@ internal static class ProtocolResults
     public static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
         TypedResults.Json(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse, statusCode: statusCode);
 
-    public static async Task WriteErrorAsync(HttpContext context, int statusCode, string message)
+    public static async Task WriteErrorAsync(HttpContext context, int statusCode, string message, TimeSpan? retryAfter = null)
     {
         if (context.Response.HasStarted)
         {
@@ -18,6 +20,11 @@ internal static class ProtocolResults
 
         context.Response.Clear();
         context.Response.StatusCode = statusCode;
+        if (retryAfter is { } delay)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         await context.Response.WriteAsJsonAsync(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse);
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Wharf.Serving.Models;
 
 namespace Wharf.Serving.Protocol;
