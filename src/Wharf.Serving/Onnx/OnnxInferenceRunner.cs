@@ -97,6 +97,17 @@ internal sealed class OnnxInferenceRunner : IInferenceRunner, IDisposable
 
         pin = GCHandle.Alloc(segment.Array, GCHandleType.Pinned);
         var pointer = pin.AddrOfPinnedObject() + segment.Offset;
+
+        // A binary input sliced out of a request body starts wherever the JSON header ended. Kernels may assume their
+        // element type's alignment, so only an aligned buffer is shared; a misaligned one is copied once (managed
+        // arrays are 8-byte aligned).
+        if (pointer % tensor.DataType.ElementSize() != 0)
+        {
+            pin.Free();
+            segment = new ArraySegment<byte>(tensor.Data.ToArray());
+            pin = GCHandle.Alloc(segment.Array, GCHandleType.Pinned);
+            pointer = pin.AddrOfPinnedObject();
+        }
         return OrtValue.CreateTensorValueWithData(
             OrtMemoryInfo.DefaultInstance, OnnxTypes.ToElementType(tensor.DataType), tensor.Shape, pointer, segment.Count);
     }

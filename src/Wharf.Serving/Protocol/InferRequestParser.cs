@@ -187,6 +187,13 @@ internal static class InferRequestParser
 
     private static void CheckShape(string name, long[] shape, long[] expected)
     {
+        // ONNX Runtime reports an input without shape information (unknown rank) as rank 0, like a scalar; the two
+        // cannot be told apart, so a rank-0 signature accepts any shape and the runtime has the last word.
+        if (expected.Length == 0)
+        {
+            return;
+        }
+
         var matches = shape.Length == expected.Length;
         for (var i = 0; matches && i < shape.Length; i++)
         {
@@ -204,11 +211,11 @@ internal static class InferRequestParser
     {
         if (dataType != TensorDataType.Bytes)
         {
-            var expected = elementCount * dataType.ElementSize();
+            var expected = elementCount <= data.Length ? elementCount * dataType.ElementSize() : -1;
             if (data.Length != expected)
             {
                 throw ProtocolException.BadRequest(
-                    $"input '{name}': binary_data_size {data.Length} disagrees with shape [{string.Join(",", shape)}] of {dataType.ToWireName()} ({expected} bytes)");
+                    $"input '{name}': binary_data_size {data.Length} disagrees with shape [{string.Join(",", shape)}] of {dataType.ToWireName()}");
             }
 
             if (dataType == TensorDataType.Bool && data.IndexOfAnyExcept((byte)0, (byte)1) >= 0)

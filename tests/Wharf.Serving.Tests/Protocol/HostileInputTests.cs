@@ -144,6 +144,29 @@ public sealed class HostileInputTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_BinaryShapeWhoseByteSizeOverflows_Returns400()
+    {
+        using var response = await Client.PostBinaryAsync("/v2/models/id_fp32/infer",
+            """{"inputs":[{"name":"x","datatype":"FP32","shape":[1537228672809129301,3],"parameters":{"binary_data_size":0}}]}""", []);
+
+        await ServingClient.AssertErrorAsync(HttpStatusCode.BadRequest, response, "binary_data_size");
+        await Client.AssertStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("/v2/nope", "GET")]
+    [InlineData("/v2/models/id_fp32/infer", "GET")]
+    [InlineData("/v2/models/id_fp32/infer/extra", "POST")]
+    public async Task UnknownRouteOrMethod_AnswersWithError(string path, string method)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await Client.SendAsync(request);
+
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, response.StatusCode.ToString());
+        await ServingClient.AssertErrorAsync(response.StatusCode, response, "not an endpoint");
+    }
+
+    [Fact]
     public async Task Infer_BinaryBytesElementRunningPastItsData_Returns400()
     {
         var raw = new byte[8];

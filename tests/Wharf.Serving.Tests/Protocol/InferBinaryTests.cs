@@ -67,6 +67,22 @@ public sealed class InferBinaryTests(ServingFixture fixture)
         Assert.Equal(1f, sum, 4);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Infer_BinaryInputAtAnyAlignment_RoundTrips(int padding)
+    {
+        var raw = RawTensor("FP64", elementCount: 3, seed: padding);
+        var header = """{"parameters":{"binary_data_output":true},"inputs":[{"name":"x","datatype":"FP64","shape":[1,3],"parameters":{"binary_data_size":24}}]}"""
+            + new string(' ', padding);
+
+        using var response = await fixture.Client.PostBinaryAsync("/v2/models/id_fp64/infer", header, raw);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(raw, (await ServingClient.ReadBinaryResponseAsync(response)).Binary);
+    }
+
     /// <summary>Random raw-layout data; BOOL as 0/1 bytes, BYTES as length-prefixed random byte strings.</summary>
     private static byte[] RawTensor(string datatype, int elementCount, int seed)
     {
