@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Wharf.Serving.Batching;
 using Wharf.Serving.Hosting;
-using Wharf.Serving.Inference;
 using Wharf.Serving.Metrics;
 using Wharf.Serving.Onnx;
 
@@ -265,7 +264,7 @@ internal sealed partial class ModelRepository(
             runner = loader.Load(definition.Path);
             if (options.Value.WarmUp)
             {
-                WarmUp(runner);
+                ModelWarmUp.Run(runner);
             }
 
             var versionMetrics = metrics.For(name, definition.Version);
@@ -280,26 +279,6 @@ internal sealed partial class ModelRepository(
             var reason = exception is ModelLoadException ? exception.Message : $"loading failed: {exception.Message}";
             Log.ModelLoadFailed(logger, name, definition.Version, reason, exception is ModelLoadException ? null : exception);
             return new ModelVersionStatus(definition.Version, ModelState.Unavailable, reason, null);
-        }
-    }
-
-    /// <summary>One inference of zeros (dynamic dimensions = 1, BYTES = empty strings) through the runner itself.</summary>
-    private static void WarmUp(OnnxInferenceRunner runner)
-    {
-        var inputs = runner.Signature.Inputs.Select(input =>
-        {
-            var shape = input.Shape.Select(dimension => dimension < 0 ? 1 : dimension).ToArray();
-            var count = new InferenceTensor(input.Name, input.DataType, shape, ReadOnlyMemory<byte>.Empty).ElementCount;
-            var size = input.DataType == TensorDataType.Bytes ? sizeof(int) : input.DataType.ElementSize();
-            return new InferenceTensor(input.Name, input.DataType, shape, new byte[checked(count * size)]);
-        }).ToArray();
-        try
-        {
-            runner.Run(inputs, runner.Signature.Outputs.Select(output => output.Name).ToArray());
-        }
-        catch (Exception exception)
-        {
-            throw new ModelLoadException($"the warm-up inference (zeros, dynamic dimensions 1) failed: {exception.Message}", exception);
         }
     }
 

@@ -23,6 +23,10 @@ internal sealed class OnnxModelLoader(IOptions<ServingOptions> options)
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // ONNX Runtime's own warnings (optimizers skipping old opsets) go to stderr unstructured; errors reach the
+            // load reason and the log through exceptions anyway.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         InferenceSession? session = null;
         try

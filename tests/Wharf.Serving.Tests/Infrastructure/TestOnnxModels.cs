@@ -19,7 +19,19 @@ internal static class TestOnnxModels
         File.WriteAllBytes(path, Identity(elementType, shape));
     }
 
-    public static byte[] Identity(int elementType, params long?[] shape) => Message(model =>
+    public static byte[] Identity(int elementType, params long?[] shape) =>
+        SingleNode("Identity", [("x", elementType, shape)], ("y", elementType, shape));
+
+    /// <summary>One node of <paramref name="opType"/> from the given inputs to output "y".</summary>
+    public static void WriteSingleNode(
+        string path, string opType, (string Name, int ElementType, long?[] Shape)[] inputs, (string Name, int ElementType, long?[] Shape) output)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, SingleNode(opType, inputs, output));
+    }
+
+    private static byte[] SingleNode(
+        string opType, (string Name, int ElementType, long?[] Shape)[] inputs, (string Name, int ElementType, long?[] Shape) output) => Message(model =>
     {
         WriteInt64(model, 1, 8);
         WriteString(model, 2, "Wharf.Serving.Tests");
@@ -27,14 +39,22 @@ internal static class TestOnnxModels
         {
             WriteMessage(graph, 1, node =>
             {
-                WriteString(node, 1, "x");
-                WriteString(node, 2, "y");
-                WriteString(node, 3, "identity");
-                WriteString(node, 4, "Identity");
+                foreach (var input in inputs)
+                {
+                    WriteString(node, 1, input.Name);
+                }
+
+                WriteString(node, 2, output.Name);
+                WriteString(node, 3, "node");
+                WriteString(node, 4, opType);
             });
-            WriteString(graph, 2, "identity");
-            WriteMessage(graph, 11, value => WriteValueInfo(value, "x", elementType, shape));
-            WriteMessage(graph, 12, value => WriteValueInfo(value, "y", elementType, shape));
+            WriteString(graph, 2, opType.ToLowerInvariant());
+            foreach (var input in inputs)
+            {
+                WriteMessage(graph, 11, value => WriteValueInfo(value, input.Name, input.ElementType, input.Shape));
+            }
+
+            WriteMessage(graph, 12, value => WriteValueInfo(value, output.Name, output.ElementType, output.Shape));
         });
         WriteMessage(model, 8, opset =>
         {
@@ -61,7 +81,7 @@ internal static class TestOnnxModels
                         }
                         else
                         {
-                            WriteString(dim, 2, "batch");
+                            WriteString(dim, 2, "n");
                         }
                     });
                 }

@@ -112,6 +112,51 @@ public sealed class ModelRepositoryTests : IDisposable
         await ServingClient.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, await client.GetAsync("/v2/health/ready"), "CUDA");
     }
 
+    [Fact]
+    public async Task WarmUp_ModelRejectingZerosButTakingOnes_IsReady()
+    {
+        // Integer division by zero fails; ones divide fine.
+        long?[] shape = [null, 3];
+        TestOnnxModels.WriteSingleNode(directory.Combine("div", "model.onnx"), "Div",
+            [("a", TestOnnxModels.Int32, shape), ("b", TestOnnxModels.Int32, shape)], ("y", TestOnnxModels.Int32, shape));
+        await using var factory = Factory();
+        using var client = await factory.CreateReadyClientAsync();
+
+        var (status, body) = await client.PostJsonAsync("/v2/models/div/infer",
+            """{"inputs":[{"name":"a","datatype":"INT32","shape":[1,3],"data":[6,8,9]},{"name":"b","datatype":"INT32","shape":[1,3],"data":[2,4,3]}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("[3,2,3]", body.GetProperty("outputs")[0].GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public async Task WarmUp_ModelFailingWithZerosAndOnes_IsUnavailableAndNotReady()
+    {
+        // Unsqueeze refuses duplicate axes: [0,0] and [1,1] both fail.
+        TestOnnxModels.WriteSingleNode(directory.Combine("unsqueeze", "model.onnx"), "Unsqueeze",
+            [("data", TestOnnxModels.Float, [3]), ("axes", TestOnnxModels.Int64, [2])], ("y", TestOnnxModels.Float, [null, null, null]));
+        await using var factory = Factory();
+        using var client = await factory.CreateStartedClientAsync();
+
+        await ServingClient.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, await client.GetAsync("/v2/health/ready"), "warm-up");
+        await ServingClient.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, await client.GetAsync("/v2/models/unsqueeze/ready"), "warm-up");
+    }
+
+    [Fact]
+    public async Task WarmUp_Disabled_ModelIsReadyWithoutIt()
+    {
+        TestOnnxModels.WriteSingleNode(directory.Combine("unsqueeze", "model.onnx"), "Unsqueeze",
+            [("data", TestOnnxModels.Float, [3]), ("axes", TestOnnxModels.Int64, [2])], ("y", TestOnnxModels.Float, [null, null, null]));
+        await using var factory = Factory(("Serving:WarmUp", "false"));
+        using var client = await factory.CreateReadyClientAsync();
+
+        var (status, body) = await client.PostJsonAsync("/v2/models/unsqueeze/infer",
+            """{"inputs":[{"name":"data","datatype":"FP32","shape":[3],"data":[1,2,3]},{"name":"axes","datatype":"INT64","shape":[2],"data":[0,2]}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("[1,3,1]", body.GetProperty("outputs")[0].GetProperty("shape").GetRawText());
+    }
+
     private ServingFactory Factory(params (string Key, string Value)[] settings)
     {
         var all = new Dictionary<string, string?> { ["Serving:ModelRepository"] = directory.Path };
