@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Wharf.Serving.Batching;
 using Wharf.Serving.Hosting;
@@ -13,7 +12,7 @@ namespace Wharf.Serving.Models;
 /// ("unloaded"). Loads and unloads of one model are serialized; inference reads published, immutable snapshots.
 /// A reload builds the new versions first and swaps them in, so the old ones serve until the new ones are READY.
 /// </summary>
-internal sealed partial class ModelRepository(
+internal sealed class ModelRepository(
     IEnumerable<IModelSource> sources,
     OnnxModelLoader loader,
     IInferenceSchedulerFactory schedulerFactory,
@@ -257,7 +256,7 @@ internal sealed partial class ModelRepository(
     private ModelVersionStatus LoadVersion(string name, ModelVersionDefinition definition)
     {
         Log.ModelLoading(logger, name, definition.Version, definition.Path);
-        var start = Stopwatch.GetTimestamp();
+        var start = timeProvider.GetTimestamp();
         OnnxInferenceRunner? runner = null;
         try
         {
@@ -270,7 +269,7 @@ internal sealed partial class ModelRepository(
             var versionMetrics = metrics.For(name, definition.Version);
             var scheduler = schedulerFactory.Create(runner, BatchingFor(name), timeProvider, versionMetrics.BatchExecuted);
             var loaded = new LoadedModelVersion(name, definition.Version, runner, scheduler, versionMetrics);
-            Log.ModelReady(logger, name, definition.Version, Stopwatch.GetElapsedTime(start).TotalMilliseconds, runner.HasBatchDimension, options.Value.WarmUp);
+            Log.ModelReady(logger, name, definition.Version, timeProvider.GetElapsedTime(start).TotalMilliseconds, runner.HasBatchDimension, options.Value.WarmUp);
             return new ModelVersionStatus(definition.Version, ModelState.Ready, null, loaded);
         }
         catch (Exception exception)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Wharf.Serving.Hosting;
@@ -18,14 +17,15 @@ internal static class InferEndpoints
     public static IEndpointRouteBuilder MapInferEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v2/models/{name}/infer",
-            (HttpContext context, string name, ModelRepository repository, IOptions<ServingOptions> options, ILogger<ModelRepository> logger) =>
-                InferAsync(context, name, null, repository, options, logger));
+            (HttpContext context, string name, ModelRepository repository, IOptions<ServingOptions> options, TimeProvider timeProvider, ILogger<ModelRepository> logger) =>
+                InferAsync(context, name, null, repository, options, timeProvider, logger));
         endpoints.MapPost("/v2/models/{name}/versions/{version}/infer", InferAsync);
         return endpoints;
     }
 
     private static async Task InferAsync(
-        HttpContext context, string name, string? version, ModelRepository repository, IOptions<ServingOptions> options, ILogger<ModelRepository> logger)
+        HttpContext context, string name, string? version, ModelRepository repository, IOptions<ServingOptions> options,
+        TimeProvider timeProvider, ILogger<ModelRepository> logger)
     {
         var lookup = repository.Lookup(name, version);
         if (lookup.Model is not { } model || !model.TryAcquire())
@@ -37,7 +37,7 @@ internal static class InferEndpoints
         }
 
         var cancellationToken = context.RequestAborted;
-        var start = Stopwatch.GetTimestamp();
+        var start = timeProvider.GetTimestamp();
         var failed = true;
         model.Metrics.RequestStarted();
         try
@@ -93,7 +93,7 @@ internal static class InferEndpoints
         finally
         {
             model.Release();
-            model.Metrics.RequestFinished(Stopwatch.GetElapsedTime(start), failed);
+            model.Metrics.RequestFinished(timeProvider.GetElapsedTime(start), failed);
         }
     }
 }

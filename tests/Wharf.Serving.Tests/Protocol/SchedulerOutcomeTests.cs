@@ -75,14 +75,57 @@ public sealed class SchedulerOutcomeTests : IDisposable
         ServingClient.AssertError(HttpStatusCode.ServiceUnavailable, await client.PostJsonAsync("/v2/models/id/infer", GoodRequest));
     }
 
+    [Fact]
+    public async Task Load_BatchingConfiguration_ModelSectionOverridesDefault()
+    {
+        TestOnnxModels.WriteIdentity(directory.Combine("other", "model.onnx"), TestOnnxModels.Float, null, 3);
+        var seen = new Dictionary<IInferenceRunner, BatchingOptions>();
+        var factory = new StubSchedulerFactory((runner, options) =>
+        {
+            lock (seen)
+            {
+                seen[runner] = options;
+            }
+
+            return new StubScheduler((request, _) =>
+                Task.FromResult(new InferenceResult(runner.Run(request.Inputs, request.OutputNames), TimeSpan.Zero, TimeSpan.Zero, 1)));
+        });
+        await using var server = new ServingFactory(
+            new Dictionary<string, string?>
+            {
+                ["Serving:ModelRepository"] = directory.Path,
+                ["Serving:Batching:Default:MaxBatchSize"] = "8",
+                ["Serving:Batching:Default:PreferredBatchSizes:0"] = "4",
+                ["Serving:Batching:Default:MaxQueueDelay"] = "00:00:00.005",
+                ["Serving:Batching:id:MaxBatchSize"] = "32",
+                ["Serving:Batching:id:PreferredBatchSizes:0"] = "16",
+                ["Serving:Batching:id:PreferredBatchSizes:1"] = "32",
+            },
+            services => services.AddSingleton<IInferenceSchedulerFactory>(factory));
+        using var client = await server.CreateReadyClientAsync();
+
+        Assert.Equal(2, seen.Count);
+        var id = seen.Values.Single(o => o.MaxBatchSize == 32);
+        var other = seen.Values.Single(o => o.MaxBatchSize == 8);
+        Assert.Equal([16, 32], id.PreferredBatchSizes);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), id.MaxQueueDelay);
+        Assert.Equal([4], other.PreferredBatchSizes);
+        Assert.True(seen.Keys.All(runner => runner.HasBatchDimension));
+    }
+
     private ServingFactory Server(StubSchedulerFactory factory) => new(
         new Dictionary<string, string?> { ["Serving:ModelRepository"] = directory.Path },
         services => services.AddSingleton<IInferenceSchedulerFactory>(factory));
 
-    private sealed class StubSchedulerFactory(Func<IInferenceRunner, IInferenceScheduler> create) : IInferenceSchedulerFactory
+    private sealed class StubSchedulerFactory(Func<IInferenceRunner, BatchingOptions, IInferenceScheduler> create) : IInferenceSchedulerFactory
     {
+        public StubSchedulerFactory(Func<IInferenceRunner, IInferenceScheduler> create)
+            : this((runner, _) => create(runner))
+        {
+        }
+
         public IInferenceScheduler Create(IInferenceRunner runner, BatchingOptions options, TimeProvider timeProvider, Action<int>? batchExecuted) =>
-            create(runner);
+            create(runner, options);
     }
 
     /// <summary>Answers with the given function; the task it gets completes when the scheduler is disposed.</summary>
