@@ -8,4 +8,5 @@ namespace Wharf.Serving.Protocol;
 [JsonSerializable(typeof(ServerMetadataResponse))]
 [JsonSerializable(typeof(ModelMetadataResponse))]
 [JsonSerializable(typeof(RepositoryIndexEntry[]))]
+[JsonSerializable(typeof(RepositoryIndexRequest))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Wharf.Serving.Models;
 
@@ -5,11 +6,13 @@ namespace Wharf.Serving.Protocol;
 
 /// <summary>
 /// The model repository extension: <c>POST /v2/repository/index</c>, <c>.../models/{name}/load</c> and <c>/unload</c>.
-/// Request bodies (index's "ready" filter, load's config overrides) are not read: every index lists all versions,
-/// and a load always loads what the repository holds.
+/// The index honours the body's <c>"ready"</c> filter; a load's body (config overrides) is not read: a load always
+/// loads what the repository holds.
 /// </summary>
 internal static class RepositoryEndpoints
 {
+    private const long MaxIndexRequestBytes = 64 * 1024;
+
     public static IEndpointRouteBuilder MapRepositoryEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v2/repository/index", Index);
@@ -18,10 +21,28 @@ internal static class RepositoryEndpoints
         return endpoints;
     }
 
-    private static JsonHttpResult<RepositoryIndexEntry[]> Index(ModelRepository repository)
+    private static async Task<Results<JsonHttpResult<RepositoryIndexEntry[]>, JsonHttpResult<ErrorResponse>>> Index(
+        HttpRequest request, ModelRepository repository, CancellationToken cancellationToken)
     {
+        bool readyOnly;
+        try
+        {
+            var body = await RequestBody.ReadAsync(request, MaxIndexRequestBytes, cancellationToken);
+            readyOnly = body.Length > 0
+                && JsonSerializer.Deserialize(body.Span, ProtocolJsonContext.Default.RepositoryIndexRequest)?.Ready == true;
+        }
+        catch (JsonException exception)
+        {
+            return ProtocolResults.Error(StatusCodes.Status400BadRequest, $"invalid JSON: {exception.Message}");
+        }
+        catch (ProtocolException exception)
+        {
+            return ProtocolResults.Error(exception.StatusCode, exception.Message);
+        }
+
         var entries = repository.Models
             .SelectMany(model => model.Versions.Select(v => new RepositoryIndexEntry(model.Name, v.Version, v.State.ToWireName(), v.Reason)))
+            .Where(entry => !readyOnly || entry.State == "READY")
             .ToArray();
         return TypedResults.Json(entries, ProtocolJsonContext.Default.RepositoryIndexEntryArray);
     }

@@ -51,6 +51,24 @@ public sealed class ModelRepositoryTests : IDisposable
         Assert.Equal("3", body.GetProperty("model_version").GetString());
     }
 
+    [Fact]
+    public async Task Index_ReadyFilter_ListsReadyVersionsOnlyAndRefusesInvalidJson()
+    {
+        TestOnnxModels.WriteIdentity(directory.Combine("id", "model.onnx"), TestOnnxModels.Float, null, 3);
+        TestOnnxModels.WriteIdentity(directory.Combine("other", "model.onnx"), TestOnnxModels.Float, null, 3);
+        await using var factory = Factory(("Serving:LoadAllAtStartup", "false"));
+        using var client = await factory.CreateStartedClientAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v2/repository/models/id/load", null)).StatusCode);
+
+        var (status, body) = await client.PostJsonAsync("/v2/repository/index", """{"ready":true}""");
+        var all = await client.PostJsonAsync("/v2/repository/index", """{}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("""[{"name":"id","version":"1","state":"READY"}]""", body.GetRawText());
+        Assert.Equal(2, all.Body.GetArrayLength());
+        ServingClient.AssertError(HttpStatusCode.BadRequest, await client.PostJsonAsync("/v2/repository/index", """{"ready":"""), "JSON");
+    }
+
     [Theory]
     [InlineData("/v2/repository/models/nope/load")]
     [InlineData("/v2/repository/models/nope/unload")]
