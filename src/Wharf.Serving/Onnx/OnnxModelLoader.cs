@@ -38,7 +38,13 @@ internal sealed class OnnxModelLoader(IOptions<ServingOptions> options)
 
             if (settings.InterOpThreads > 0)
             {
+                // Inter-op threads only run independent branches of the graph in parallel mode; asking for more than
+                // one is asking for that mode.
                 sessionOptions.InterOpNumThreads = settings.InterOpThreads;
+                if (settings.InterOpThreads > 1)
+                {
+                    sessionOptions.ExecutionMode = ExecutionMode.ORT_PARALLEL;
+                }
             }
 
             if (string.Equals(settings.ExecutionProvider, "CUDA", StringComparison.OrdinalIgnoreCase))
