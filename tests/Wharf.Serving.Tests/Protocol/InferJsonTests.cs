@@ -103,6 +103,26 @@ public sealed class InferJsonTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_ConcurrentClients_EachGetsItsOwnRowsAnswer()
+    {
+        var expected = fixture.Iris.Predict(fixture.IrisTest);
+        var samples = fixture.IrisTest.Samples;
+
+        var labels = await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
+        {
+            var features = samples[i % samples.Count].ToFeatures()
+                .Select(f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            var (status, body) = await fixture.Client.PostJsonAsync("/v2/models/iris/infer",
+                $$"""{"id":"{{i}}","inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[{{string.Join(",", features)}}]}],"outputs":[{"name":"label"}]}""");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), body.GetProperty("id").GetString());
+            return (int)body.GetProperty("outputs")[0].GetProperty("data")[0].GetInt64();
+        }));
+
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => expected[i % samples.Count].Label), labels);
+    }
+
+    [Fact]
     public async Task Infer_FixedShapeModel_RunsAtItsShape()
     {
         var (status, body) = await fixture.Client.PostJsonAsync("/v2/models/fixed/infer",
