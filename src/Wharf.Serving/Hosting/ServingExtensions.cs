@@ -34,7 +34,7 @@ internal static class ServingExtensions
         services.AddSingleton<IModelSource, ConfiguredModelSource>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelStartupService>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJson.Context));
         return builder;
     }
 

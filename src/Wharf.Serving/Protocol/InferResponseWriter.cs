@@ -30,7 +30,7 @@ internal static class InferResponseWriter
         if (!request.AnyBinaryOutput)
         {
             response.ContentType = "application/json";
-            await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+            await using (var writer = new Utf8JsonWriter(response.BodyWriter, ProtocolJson.WriterOptions))
             {
                 WriteHeader(writer, modelName, modelVersion, request, outputs);
             }
@@ -40,7 +40,7 @@ internal static class InferResponseWriter
         }
 
         var header = new ArrayBufferWriter<byte>();
-        await using (var writer = new Utf8JsonWriter(header))
+        await using (var writer = new Utf8JsonWriter(header, ProtocolJson.WriterOptions))
         {
             WriteHeader(writer, modelName, modelVersion, request, outputs);
         }

@@ -33,7 +33,7 @@ internal static class ModelEndpoints
             Platform,
             model.Signature.Inputs.Select(ToMetadata).ToArray(),
             model.Signature.Outputs.Select(ToMetadata).ToArray());
-        return TypedResults.Json(metadata, ProtocolJsonContext.Default.ModelMetadataResponse);
+        return TypedResults.Json(metadata, ProtocolJson.Context.ModelMetadataResponse);
     }
 
     private static Results<Ok, JsonHttpResult<ErrorResponse>> Ready(string name, string? version, ModelRepository repository)

@@ -7,7 +7,7 @@ namespace Wharf.Serving.Protocol;
 internal static class ProtocolResults
 {
     public static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
-        TypedResults.Json(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse, statusCode: statusCode);
+        TypedResults.Json(new ErrorResponse(message), ProtocolJson.Context.ErrorResponse, statusCode: statusCode);
 
     public static async Task WriteErrorAsync(HttpContext context, int statusCode, string message, TimeSpan? retryAfter = null)
     {
@@ -25,6 +25,6 @@ internal static class ProtocolResults
             context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        await context.Response.WriteAsJsonAsync(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse);
+        await context.Response.WriteAsJsonAsync(new ErrorResponse(message), ProtocolJson.Context.ErrorResponse);
     }
 }

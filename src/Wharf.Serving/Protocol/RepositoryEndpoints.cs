@@ -29,7 +29,7 @@ internal static class RepositoryEndpoints
         {
             var body = await RequestBody.ReadAsync(request, MaxIndexRequestBytes, cancellationToken);
             readyOnly = body.Length > 0
-                && JsonSerializer.Deserialize(body.Span, ProtocolJsonContext.Default.RepositoryIndexRequest)?.Ready == true;
+                && JsonSerializer.Deserialize(body.Span, ProtocolJson.Context.RepositoryIndexRequest)?.Ready == true;
         }
         catch (JsonException exception)
         {
@@ -44,7 +44,7 @@ internal static class RepositoryEndpoints
             .SelectMany(model => model.Versions.Select(v => new RepositoryIndexEntry(model.Name, v.Version, v.State.ToWireName(), v.Reason)))
             .Where(entry => !readyOnly || entry.State == "READY")
             .ToArray();
-        return TypedResults.Json(entries, ProtocolJsonContext.Default.RepositoryIndexEntryArray);
+        return TypedResults.Json(entries, ProtocolJson.Context.RepositoryIndexEntryArray);
     }
 
     private static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> LoadAsync(

@@ -28,5 +28,5 @@ internal static class ServerEndpoints
             : ProtocolResults.Error(StatusCodes.Status503ServiceUnavailable, $"not ready: {reason}");
 
     private static JsonHttpResult<ServerMetadataResponse> ServerMetadata() =>
-        TypedResults.Json(Metadata, ProtocolJsonContext.Default.ServerMetadataResponse);
+        TypedResults.Json(Metadata, ProtocolJson.Context.ServerMetadataResponse);
 }

@@ -67,6 +67,16 @@ public sealed class HostileInputTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_ErrorBody_QuotesNamesReadably()
+    {
+        using var content = new StringContent("""{"inputs":[{"name":"x","datatype":"FP32","shape":[1,3],"data":[1,2,3]}],"outputs":[{"name":"nope"}]}""");
+        using var response = await Client.PostAsync("/v2/models/id_fp32/infer", content);
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no output 'nope'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Infer_NaNAndInfinityForFloats_AreAcceptedAndReturnedAsStrings()
     {
         var (status, body) = await Client.PostJsonAsync("/v2/models/id_fp32/infer",
