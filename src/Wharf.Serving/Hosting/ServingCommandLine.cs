@@ -2,7 +2,9 @@ namespace Wharf.Serving.Hosting;
 
 /// <summary>
 /// wharf-serve's command-line shortcuts, rewritten into ASP.NET Core configuration switches:
-/// <c>--model-repository DIR</c> → <c>--Serving:ModelRepository DIR</c>, <c>--port N</c> → <c>--urls http://127.0.0.1:N</c>.
+/// <c>--model-repository DIR</c> → <c>--Serving:ModelRepository DIR</c>, <c>--port N</c> → <c>--urls http://127.0.0.1:N</c>,
+/// and, repeatable, <c>--model SOURCE</c> → <c>--Serving:Models:&lt;i&gt;:Source SOURCE</c> (i = 0, 1, ... in order; a
+/// directory, an .onnx file, <c>oci:&lt;layout-dir&gt;[:&lt;ref&gt;]</c> or a registry reference).
 /// Everything else passes through, so <c>--Serving:WarmUp false</c> or <c>--urls http://0.0.0.0:8000</c> work as usual.
 /// </summary>
 internal static class ServingCommandLine
@@ -10,10 +12,11 @@ internal static class ServingCommandLine
     public static string[] Normalize(string[] args)
     {
         var result = new List<string>(args.Length);
+        var models = 0;
         for (var i = 0; i < args.Length; i++)
         {
             var (option, value) = Split(args[i]);
-            if (option is "--model-repository" or "--port")
+            if (option is "--model-repository" or "--port" or "--model")
             {
                 if (value is null)
                 {
@@ -34,6 +37,11 @@ internal static class ServingCommandLine
 
                     result.Add("--urls");
                     result.Add($"http://127.0.0.1:{port}");
+                }
+                else if (option == "--model")
+                {
+                    result.Add($"--Serving:Models:{models++}:Source");
+                    result.Add(value);
                 }
                 else
                 {

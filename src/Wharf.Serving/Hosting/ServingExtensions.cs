@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using Wharf.Oci.Registry;
 using Wharf.Serving.Metrics;
 using Wharf.Serving.Models;
 using Wharf.Serving.Onnx;
 using Wharf.Serving.Protocol;
+using Wharf.Serving.Sources;
 
 namespace Wharf.Serving.Hosting;
 
@@ -32,6 +34,10 @@ internal static class ServingExtensions
         services.TryAddSingleton<IInferenceSchedulerFactory, InferenceSchedulerFactory>();
         services.AddSingleton<IModelSource, DirectoryModelSource>();
         services.AddSingleton<IModelSource, ConfiguredModelSource>();
+        services.AddSingleton<IModelSource, ArtifactModelSource>();
+        services.AddSingleton<ModelArtifactStore>();
+        services.AddSingleton<ServingRegistryClient>();
+        services.TryAddSingleton<IRegistryCredentialProvider, ServingRegistryCredentials>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelStartupService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJson.Context));

@@ -26,6 +26,15 @@ internal sealed class ServingOptions
     /// <summary>The largest infer request body; beyond it the answer is 413.</summary>
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Where models pulled from an OCI layout or a registry are extracted, one directory per manifest digest; default
+    /// <c>wharf-serve-cache</c> under the system temp directory.
+    /// </summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Credentials and transport for registry sources.</summary>
+    public ServingRegistryOptions Registry { get; } = new();
+
     /// <summary>"CPU" (default) or "CUDA"; CUDA fails the load with a clear reason where it is not available.</summary>
     public string ExecutionProvider { get; set; } = "CPU";
 }

@@ -32,6 +32,12 @@ internal sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
         for (var i = 0; i < options.Models.Count; i++)
         {
             var model = options.Models[i];
+            if (!string.IsNullOrEmpty(model.Source))
+            {
+                failures.AddRange(Sources.ModelSourceSpec.Validate(i, model));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(model.Name) || model.Name.Contains('/', StringComparison.Ordinal))
             {
                 failures.Add($"Serving:Models:{i}:Name must be a non-empty name without '/'.");
@@ -39,7 +45,7 @@ internal sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
 
             if (string.IsNullOrWhiteSpace(model.Path))
             {
-                failures.Add($"Serving:Models:{i}:Path must name an .onnx file.");
+                failures.Add($"Serving:Models:{i}:Path must name an .onnx file (or :Source a directory, oci:<layout-dir>[:<ref>] or registry reference).");
             }
         }
 

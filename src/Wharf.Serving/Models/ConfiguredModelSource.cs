@@ -8,7 +8,9 @@ internal sealed class ConfiguredModelSource(IOptions<ServingOptions> options) : 
 {
     public Task<IReadOnlyList<ModelDefinition>> DiscoverAsync(CancellationToken cancellationToken = default)
     {
+        // Models with a Source are Sources.ArtifactModelSource's.
         var models = options.Value.Models
+            .Where(model => string.IsNullOrEmpty(model.Source))
             .Select(model => new ModelDefinition(model.Name, [new ModelVersionDefinition("1", model.Path)]))
             .ToArray();
         return Task.FromResult<IReadOnlyList<ModelDefinition>>(models);

@@ -27,6 +27,9 @@ internal sealed class ModelRepository(
     private volatile bool started;
     private volatile string? startupError;
 
+    // Cancels pulls still running when the server shuts down (a load otherwise outlives its caller, see LoadEntryAsync).
+    private readonly CancellationTokenSource stopping = new();
+
     /// <summary>True once start-up discovery and the start-up loads have finished (successfully or not).</summary>
     public bool Started => started;
 
@@ -191,10 +194,13 @@ internal sealed class ModelRepository(
 
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync();
         foreach (var entry in Models)
         {
             await DisposeVersionsAsync(entry.Versions);
         }
+
+        stopping.Dispose();
     }
 
     private async Task DiscoverAsync(CancellationToken cancellationToken)
@@ -241,7 +247,7 @@ internal sealed class ModelRepository(
             foreach (var definition in definitions)
             {
                 // A load that started finishes even if its caller goes away, so no version is left LOADING.
-                loaded.Add(await Task.Run(() => LoadVersion(entry.Name, definition), CancellationToken.None));
+                loaded.Add(await Task.Run(() => LoadVersionAsync(entry.Name, definition, stopping.Token), CancellationToken.None));
             }
 
             entry.Versions = loaded;
@@ -253,14 +259,16 @@ internal sealed class ModelRepository(
         }
     }
 
-    private ModelVersionStatus LoadVersion(string name, ModelVersionDefinition definition)
+    private async Task<ModelVersionStatus> LoadVersionAsync(string name, ModelVersionDefinition definition, CancellationToken cancellationToken)
     {
         Log.ModelLoading(logger, name, definition.Version, definition.Path);
         var start = timeProvider.GetTimestamp();
         OnnxInferenceRunner? runner = null;
         try
         {
-            runner = loader.Load(definition.Path);
+            // A pulled model's files are fetched and verified here; cancelling (shutdown) fails only this version.
+            var path = definition.Artifact is null ? definition.Path : await definition.Artifact.MaterializeAsync(cancellationToken);
+            runner = loader.Load(path);
             if (options.Value.WarmUp)
             {
                 ModelWarmUp.Run(runner);
