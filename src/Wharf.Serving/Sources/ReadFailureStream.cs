@@ -3,6 +3,8 @@ namespace Wharf.Serving.Sources;
 /// <summary>
 /// A read-only pass-through that remembers the first exception its inner stream threw, so the layer writer can tell
 /// the blob's own failure (digest mismatch, truncated transfer) from what a tar reader made of the bytes.
+/// Zero-length reads (TarReader makes them) are answered here: Wharf.Oci's verifying streams take any read that returns
+/// 0 for the end of the blob and would fail a correct blob as too short.
 /// </summary>
 internal sealed class ReadFailureStream(Stream inner) : Stream
 {
@@ -26,6 +28,11 @@ internal sealed class ReadFailureStream(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         try
         {
             return inner.Read(buffer);
@@ -42,6 +49,11 @@ internal sealed class ReadFailureStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         try
         {
             return await inner.ReadAsync(buffer, cancellationToken);
