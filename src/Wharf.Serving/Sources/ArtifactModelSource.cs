@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Wharf.Serving.Hosting;
 using Wharf.Serving.Models;
@@ -14,7 +15,7 @@ internal sealed class ArtifactModelSource(IOptions<ServingOptions> options, Mode
 {
     public Task<IReadOnlyList<ModelDefinition>> DiscoverAsync(CancellationToken cancellationToken = default)
     {
-        var models = new List<ModelDefinition>();
+        var versions = new List<(string Name, ModelVersionDefinition Version)>();
         foreach (var model in options.Value.Models.Where(m => !string.IsNullOrEmpty(m.Source)))
         {
             // Validated at start-up; a local path that has vanished since is reported by its load.
@@ -30,9 +31,19 @@ internal sealed class ArtifactModelSource(IOptions<ServingOptions> options, Mode
                 _ => new LocalModelArtifact(spec.Path, model.File),
             };
             var name = string.IsNullOrWhiteSpace(model.Name) ? spec.DefaultName : model.Name;
-            models.Add(new ModelDefinition(name, [new ModelVersionDefinition(spec.Version, spec.Text) { Artifact = artifact }]));
+            versions.Add((name, new ModelVersionDefinition(spec.Version, spec.Text) { Artifact = artifact }));
         }
 
+        // Sources with the same name are versions of one model (iris:v1 and iris:v2 serve as versions 1 and 2, the
+        // highest answering requests that name no version); the same version twice: the later source wins.
+        var models = versions
+            .GroupBy(v => v.Name, StringComparer.Ordinal)
+            .Select(group => new ModelDefinition(group.Key, group
+                .GroupBy(v => v.Version.Version, StringComparer.Ordinal)
+                .Select(same => same.Last().Version)
+                .OrderBy(v => long.Parse(v.Version, CultureInfo.InvariantCulture))
+                .ToArray()))
+            .ToArray();
         return Task.FromResult<IReadOnlyList<ModelDefinition>>(models);
     }
 }

@@ -55,6 +55,22 @@ public sealed class OciLayoutSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoSourcesOfOneModel_ServeAsItsVersionsHighestByDefault()
+    {
+        var layout = await WriteLayoutAsync(directory.Combine("layout"), "models/iris:v2", TarLayer("model.onnx", IrisOnnx.Bytes));
+        await WriteLayoutAsync(layout, "models/iris:v10", RawLayer("model.onnx", IrisOnnx.Bytes));
+
+        await using var factory = Factory(("Serving:Models:0:Source", $"oci:{layout}:models/iris:v10"), ("Serving:Models:1:Source", $"oci:{layout}:models/iris:v2"));
+        using var client = await ReadyClientAsync(factory);
+
+        Assert.Equal(["iris:2", "iris:10"], (await IrisOnnx.IndexAsync(client)).Keys);
+        var (_, body) = await client.PostJsonAsync("/v2/models/iris/infer", """{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[5.1,3.5,1.4,0.2]}]}""");
+        Assert.Equal("10", body.GetProperty("model_version").GetString());
+        await IrisOnnx.AssertPredictsAsync(client, "iris", "2");
+        Assert.Equal(2, Directory.GetDirectories(directory.Combine("cache")).Length);
+    }
+
+    [Fact]
     public async Task LocalDirectorySource_WithOneOnnxFile_ServesIt()
     {
         File.WriteAllBytes(directory.Combine("iris.onnx"), IrisOnnx.Bytes);
