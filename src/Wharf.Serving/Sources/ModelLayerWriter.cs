@@ -43,7 +43,7 @@ internal static class ModelLayerWriter
                     if (title is null || !IsSafeRelativePath(title))
                     {
                         throw new ModelLoadException(
-                            $"{what} is refused: a raw model file layer needs a {TitleAnnotation} annotation that is a relative path without '..'");
+                            $"{what} is refused: a raw model file layer needs an {TitleAnnotation} annotation that is a relative path without '..'");
                     }
 
                     await CopyToNewFileAsync(guarded, Target(directory, title, what), what, title, cancellationToken);

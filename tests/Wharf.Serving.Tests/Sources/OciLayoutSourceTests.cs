@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Formats.Tar;
 using System.Net;
 using Wharf.Serving.Hosting;
@@ -7,7 +8,7 @@ using static Wharf.Serving.Tests.Sources.ModelArtifacts;
 namespace Wharf.Serving.Tests.Sources;
 
 /// <summary>Models from OCI layouts written in the test: both layer formats, the cache, and hostile artifacts.</summary>
-public sealed class OciLayoutSourceTests : IDisposable
+public sealed class OciLayoutSourceTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory directory = new();
 
@@ -119,13 +120,18 @@ public sealed class OciLayoutSourceTests : IDisposable
         using var client = await factory.CreateStartedClientAsync();
 
         var index = await IrisOnnx.IndexAsync(client);
+        foreach (var (key, status) in index)
+        {
+            output.WriteLine($"{key}: {status.State} {status.Reason}");
+        }
+
         AssertReady(index["good:1"]);
         AssertUnavailable(index["dotdot:1"], "'../x' is not a relative path under model/");
         AssertUnavailable(index["nested:1"], "'model/../../x' is not a relative path under model/");
         AssertUnavailable(index["symlink:1"], "SymbolicLink entry 'model/model.onnx'");
         AssertUnavailable(index["absolute:1"], "is not a relative path under model/");
         AssertUnavailable(index["device:1"], "CharacterDevice entry");
-        AssertUnavailable(index["title:1"], "needs a org.opencontainers.image.title annotation that is a relative path");
+        AssertUnavailable(index["title:1"], "needs an org.opencontainers.image.title annotation that is a relative path");
         AssertUnavailable(index["corrupt:1"], "fails verification");
         AssertUnavailable(index["corruptraw:1"], "fails verification");
         AssertUnavailable(index["unknowntag:9"], "has no manifest named 'v9'");

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net;
 using Wharf.Oci;
 using Wharf.Oci.Registry;
@@ -7,7 +8,7 @@ using static Wharf.Serving.Tests.Sources.ModelArtifacts;
 namespace Wharf.Serving.Tests.Sources;
 
 /// <summary>Models pulled from a real registry (CNCF distribution on loopback), pushed with Wharf.Oci's RegistryClient.</summary>
-public sealed class RegistrySourceTests(DistributionRegistry registry) : IClassFixture<DistributionRegistry>, IDisposable
+public sealed class RegistrySourceTests(DistributionRegistry registry, ITestOutputHelper output) : IClassFixture<DistributionRegistry>, IDisposable
 {
     private readonly TempDirectory directory = new();
 
@@ -63,6 +64,11 @@ public sealed class RegistrySourceTests(DistributionRegistry registry) : IClassF
         using var client = await factory.CreateStartedClientAsync();
 
         var index = await IrisOnnx.IndexAsync(client);
+        foreach (var (key, status) in index)
+        {
+            output.WriteLine($"{key}: {status.State} {status.Reason}");
+        }
+
         OciLayoutSourceTests.AssertReady(index["good:1"]);
         AssertReason(index["unknown:404"], $"cannot pull '{registry.Host}/team/models/good:v404'");
         AssertReason(index["corrupt:1"], "fails verification");
