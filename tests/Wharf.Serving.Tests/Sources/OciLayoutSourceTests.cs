@@ -72,6 +72,24 @@ public sealed class OciLayoutSourceTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ConfiguredCache_SecondServer_UsesTheVerifiedCopyByDigestWithoutReadingLayers()
+    {
+        var layer = TarLayer("model.onnx", IrisOnnx.Bytes);
+        var layout = await WriteLayoutAsync(directory.Combine("layout"), "v4", layer);
+        await using (var first = Factory(("Serving:Models:0:Source", $"oci:{layout}:v4")))
+        {
+            using var client = await ReadyClientAsync(first);
+        }
+
+        // The layer is gone from the layout; only the manifest is read again, and its digest names the cached copy.
+        File.Delete(Path.Combine(layout, "blobs", "sha256", layer.Descriptor.Digest.Hex));
+        await using var second = Factory(("Serving:Models:0:Source", $"oci:{layout}:v4"));
+        using var again = await ReadyClientAsync(second);
+
+        await IrisOnnx.AssertPredictsAsync(again, "layout", "4");
+    }
+
+    [Fact]
     public async Task LocalDirectorySource_WithOneOnnxFile_ServesIt()
     {
         File.WriteAllBytes(directory.Combine("iris.onnx"), IrisOnnx.Bytes);
