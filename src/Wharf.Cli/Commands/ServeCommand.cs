@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Wharf.Client;
 using Wharf.Oci.Registry;
@@ -28,8 +30,8 @@ internal static class ServeCommand
         {
             Description = "A model directory or .onnx file, a model repository directory, an OCI layout (dir or oci:dir[:ref]), or a registry reference such as host/project/models/iris:v3",
         };
-        var port = new Option<int>("--port") { Description = "Port to listen on (default 8000; 0 picks a free one)", DefaultValueFactory = _ => 8000 };
-        var host = new Option<string>("--host") { Description = "Address to listen on (default 127.0.0.1)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 8000 };
+        var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var maxBatch = new Option<int?>("--max-batch") { Description = "Dynamic batching: the largest batch in items (default 1 = off)" };
         var maxQueueDelay = new Option<int?>("--max-queue-delay-ms") { Description = "Dynamic batching: how long a request may wait for others (ms)" };
         var intraOpThreads = new Option<int?>("--intra-op-threads") { Description = "ONNX Runtime intra-op threads (default: ONNX Runtime's)" };
@@ -91,8 +93,16 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = ServingApp.Build([.. args], services => services.AddSingleton<IRegistryCredentialProvider>(provider =>
-                    new ServeCredentials(wharfRegistry, token, new ServingRegistryCredentials(provider.GetRequiredService<IOptions<ServingOptions>>()))));
+                app = ServingApp.Build([.. args], services =>
+                {
+                    services.AddSingleton<IRegistryCredentialProvider>(provider =>
+                        new ServeCredentials(wharfRegistry, token, new ServingRegistryCredentials(provider.GetRequiredService<IOptions<ServingOptions>>())));
+
+                    // The server's log goes to stderr, so stdout holds only what this command prints (JSON alone with --format json);
+                    // the host's own start-up lines repeat what it prints.
+                    services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+                    services.AddLogging(logging => logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning));
+                });
             }
             catch (ArgumentException ex)
             {
