@@ -45,8 +45,10 @@ internal static class ImageFixtures
             }
             else
             {
+                // A hostile title (what a tampering registry user could write) still gets a well-formed tar.
                 using var tar = new MemoryStream();
-                await new DeterministicLayer().AddFile("model/" + path, bytes.Length, _ => Task.FromResult<Stream>(new MemoryStream(bytes)))
+                var entry = path.Split('/').Any(s => s is "" or "." or "..") ? "model/hostile" : "model/" + path;
+                await new DeterministicLayer().AddFile(entry, bytes.Length, _ => Task.FromResult<Stream>(new MemoryStream(bytes)))
                     .WriteAsync(tar, LayerCompression.None, Epoch);
                 blob = tar.ToArray();
             }
