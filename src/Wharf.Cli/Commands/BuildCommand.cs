@@ -97,6 +97,11 @@ internal static class BuildCommand
             var runtimeLayer = new DeterministicLayer().AddDirectoryTree(runtime, RuntimePath);
             var runtimeKey = runtimeLayer.ComputeCacheKey(LayerCompression.Gzip, created);
             builder.AddLayer(runtimeLayer, $"wharf: serving runtime {RuntimePath}");
+            if (runtimeKey is not null && cache.TryGet(runtimeKey, out var known))
+            {
+                progress.Name(known.Descriptor.Digest, $"runtime {RuntimePath}");
+            }
+
             progress.Note($"Runtime {runtime} -> {RuntimePath}");
 
             var modelSource = new RegistryImageSource(context.Client, artifact.Reference);
