@@ -226,6 +226,26 @@ public sealed class ImageBuildCommandTests : IDisposable
         Assert.Contains("no wharf-serve executable", noRuntime.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Build_RuntimeSymlinkLeavesItsDirectory_Exit1_NoTag()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var registry = ImageFixtures.Registry(server);
+        await Ok(server, "project", "create", "ml");
+        var (layout, _) = await ImageFixtures.BaseLayoutAsync(Path.Combine(_work, "base"), "v1");
+        await Ok(server, "push", $"{layout}:v1", $"{registry}/ml/base:v1");
+        await ImageFixtures.PushModelAsync(server, "ml", "iris", 1, "run-1", raw: false, ("iris.onnx", Onnx));
+        var runtime = ImageFixtures.Runtime(Path.Combine(_work, "evil-runtime"));
+        File.CreateSymbolicLink(Path.Combine(runtime, "passwd"), "/etc/passwd");
+
+        var (exit, _, stderr) = await server.RunAsync(
+            "build", "ml/iris@1", "--base", $"{registry}/ml/base:v1", "-t", $"{registry}/ml/images/iris:v1", "--runtime", runtime, "--layer-cache", Cache);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("passwd", stderr, StringComparison.Ordinal);
+        await AssertNoTagAsync(server, $"{registry}/ml/images/iris:v1");
+    }
+
     private static async Task AssertNoTagAsync(LocalServer server, string reference)
     {
         using var client = ImageFixtures.Client(server);

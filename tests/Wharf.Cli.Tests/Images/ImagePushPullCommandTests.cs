@@ -150,6 +150,29 @@ public sealed class ImagePushPullCommandTests : IDisposable
         Assert.False(Directory.Exists(target));
     }
 
+    [Fact]
+    public async Task Pull_WrongToken_Exit1_RegistryRefusal_NoLayout()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var target = Path.Combine(_work, "denied");
+
+        var (exit, _, stderr) = await CliRun.RunAsync(
+            "pull", $"{ImageFixtures.Registry(server)}/ml/base:v1", target, "--server", server.Address.ToString(), "--token", "wharf_pat_notarealtoken0000000000000000000000000000");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("401", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task Pull_RegistryUnreachable_Exit3()
+    {
+        var (exit, _, stderr) = await CliRun.RunAsync("pull", "127.0.0.1:1/ml/base:v1", Path.Combine(_work, "nowhere"), "--server", "http://127.0.0.1:1");
+
+        Assert.Equal(3, exit);
+        Assert.Contains("cannot reach the registry", stderr, StringComparison.Ordinal);
+    }
+
     internal static List<(string Name, string State, long Bytes)> Blobs(JsonDocument json)
         => [.. json.RootElement.GetProperty("blobs").EnumerateArray().Select(b => (b.GetProperty("name").GetString()!, b.GetProperty("state").GetString()!, b.GetProperty("bytes").GetInt64()))];
 
