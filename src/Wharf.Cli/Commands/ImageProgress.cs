@@ -35,6 +35,9 @@ internal sealed class ImageProgress : IProgress<OciTransferProgress>
         return new ImageProgress(stderr, live ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : null);
     }
 
+    /// <summary>Bars drawn on <paramref name="console"/> (tests give one that records).</summary>
+    public static ImageProgress ForConsole(TextWriter stderr, IAnsiConsole console) => new(stderr, console);
+
     /// <summary>Every blob seen, in the order first seen, with its last state.</summary>
     public IReadOnlyList<BlobOutcome> Blobs
     {

@@ -45,6 +45,37 @@ public sealed class ImageProgressTests
     }
 
     [Fact]
+    public async Task Report_Terminal_DrawsABarPerBlobWithItsState()
+    {
+        using var screen = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(screen),
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+        });
+        var progress = ImageProgress.ForConsole(TextWriter.Null, console);
+        progress.Name(Mounted.Digest, "model/iris.onnx");
+
+        var result = await progress.RunAsync(async () =>
+        {
+            progress.Report(new OciTransferProgress(Uploaded, 0, 1000, TransferState.Uploading));
+            await Task.Yield();
+            progress.Report(new OciTransferProgress(Uploaded, 1000, 1000, TransferState.Done));
+            progress.Report(new OciTransferProgress(Mounted, 0, 5000, TransferState.Mounted));
+            progress.Note("a note");
+            return 42;
+        });
+
+        Assert.Equal(42, result);
+        var text = screen.ToString();
+        Assert.Contains("model/iris.onnx  mounted", text, StringComparison.Ordinal);
+        Assert.Contains("done", text, StringComparison.Ordinal);
+        Assert.Contains("a note", text, StringComparison.Ordinal);
+        Assert.Equal(1000, progress.BytesTransferred);
+    }
+
+    [Fact]
     public void Note_Json_GoesToStderr()
     {
         using var stderr = new StringWriter();
