@@ -222,6 +222,11 @@ internal static class BuildCommand
                 + $"(dotnet publish src/Wharf.Serving -r linux-x64 --self-contained -o {directory}), or point --runtime / ${RuntimeEnvironmentVariable} at one");
         }
 
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(Path.Combine(directory, "wharf-serve")) & UnixFileMode.UserExecute) == 0)
+        {
+            throw new ImageCommandException($"'{Path.Combine(directory, "wharf-serve")}' is not executable, so the image could not start it");
+        }
+
         return directory;
     }
 }

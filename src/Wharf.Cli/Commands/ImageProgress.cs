@@ -45,7 +45,7 @@ internal sealed class ImageProgress : IProgress<OciTransferProgress>
         {
             lock (_gate)
             {
-                return [.. _order.Select(e => new BlobOutcome(e.Descriptor, NameOf(e.Descriptor), e.State, e.Transferred))];
+                return [.. _order.Select(e => new BlobOutcome(e.Descriptor, NameOf(e.Descriptor), e.State!.Value, e.Transferred))];
             }
         }
     }
@@ -156,7 +156,7 @@ internal sealed class ImageProgress : IProgress<OciTransferProgress>
     {
         var size = Math.Max(1, entry.Descriptor.Size);
         entry.Task ??= _context!.AddTask(Markup.Escape(NameOf(entry.Descriptor)), maxValue: size);
-        entry.Task.Description = Markup.Escape($"{NameOf(entry.Descriptor)}  {Text(entry.State)}");
+        entry.Task.Description = Markup.Escape($"{NameOf(entry.Descriptor)}  {Text(entry.State!.Value)}");
         if (entry.State is TransferState.Skipped or TransferState.Mounted or TransferState.Done)
         {
             entry.Task.Value = size;
@@ -177,7 +177,7 @@ internal sealed class ImageProgress : IProgress<OciTransferProgress>
     {
         public Descriptor Descriptor { get; } = descriptor;
 
-        public TransferState State { get; set; } = (TransferState)(-1);
+        public TransferState? State { get; set; }
 
         public long Done { get; set; }
 

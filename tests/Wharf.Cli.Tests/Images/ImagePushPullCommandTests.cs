@@ -173,6 +173,23 @@ public sealed class ImagePushPullCommandTests : IDisposable
         Assert.Contains("cannot reach the registry", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Push_OtherRegistry_UsesCredsThere_NeverTheWharfToken()
+    {
+        await using var wharf = await LocalServer.StartAsync();
+        await using var other = await LocalServer.StartAsync();
+        var (layout, digest) = await ImageFixtures.BaseLayoutAsync(Path.Combine(_work, "src"), "v1");
+        var target = $"{ImageFixtures.Registry(other)}/ml/copy:v1";
+
+        var withoutCreds = await wharf.RunAsync("push", $"{layout}:v1", target);
+        var withCreds = await wharf.RunAsync("push", $"{layout}:v1", target, "--creds", $"admin:{other.AdminToken}");
+
+        Assert.Equal(1, withoutCreds.ExitCode);
+        Assert.Contains("401", withoutCreds.Stderr, StringComparison.Ordinal);
+        Assert.True(withCreds.ExitCode == 0, withCreds.Stderr);
+        Assert.Contains($"@{digest}", withCreds.Stdout, StringComparison.Ordinal);
+    }
+
     internal static List<(string Name, string State, long Bytes)> Blobs(JsonDocument json)
         => [.. json.RootElement.GetProperty("blobs").EnumerateArray().Select(b => (b.GetProperty("name").GetString()!, b.GetProperty("state").GetString()!, b.GetProperty("bytes").GetInt64()))];
 
