@@ -10,7 +10,7 @@ namespace Wharf.Serving.Tests.Conformance;
 /// </summary>
 public sealed class ServingConformanceHttpTests(ITestOutputHelper output)
 {
-    [Fact(Skip = "enabled at merge with the HTTP server")]
+    [Fact]
     public async Task LibOnnxTestData_InferOverHttp_EveryTestPassingRawPassesOverHttp()
     {
         var tests = OnnxTestCase.Discover();
