@@ -246,6 +246,50 @@ public sealed class ImageBuildCommandTests : IDisposable
         await AssertNoTagAsync(server, $"{registry}/ml/images/iris:v1");
     }
 
+    [Fact]
+    public async Task Build_RegisteredVersions_ReusesTheirTarLayers_RebuildUploadsOnlyConfigAndManifest()
+    {
+        await using var server = await LocalServer.StartAsync();
+        var registry = ImageFixtures.Registry(server);
+        await Ok(server, "project", "create", "ml");
+        await Ok(server, "experiments", "create", "ml/e");
+        await Ok(server, "models", "create", "ml/iris");
+        var (layout, _) = await ImageFixtures.BaseLayoutAsync(Path.Combine(_work, "base"), "v1");
+        await Ok(server, "push", $"{layout}:v1", $"{registry}/ml/base:v1");
+        foreach (var seed in new[] { 1, 2 })
+        {
+            var run = (await Ok(server, "runs", "create", "--experiment", "ml/e")).Trim();
+            await PutArtifactAsync(server, run, "model/model.onnx", Wharf.TestModels.MlpModelWriter.Serialize(4, 8, 3, seed));
+            await PutArtifactAsync(server, run, "model/MLmodel", "flavors: {}\n"u8.ToArray());
+            await Ok(server, "models", "register", $"{run}/model", "--name", "ml/iris");
+        }
+
+        string[] Build(int version) => ["build", $"ml/iris@{version}", "--base", $"{registry}/ml/base:v1", "-t", $"{registry}/ml/images/iris:v{version}", "--runtime", Runtime, "--layer-cache", Cache, "--format", "json"];
+        using var first = JsonDocument.Parse(await Ok(server, Build(1)));
+        using var second = JsonDocument.Parse(await Ok(server, Build(2)));
+
+        var modelLayers = Layers(first).Where(l => l.Origin == "existing").ToList();
+        Assert.Equal(2, modelLayers.Count);
+        Assert.All(modelLayers, l => Assert.Equal(("mounted", 0L), (l.State, l.Bytes)));
+        Assert.Equal(["mounted", "skipped"], Layers(second).Where(l => l.Origin == "existing").Select(l => l.State).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            second.RootElement.GetProperty("configBytes").GetInt64() + second.RootElement.GetProperty("manifestBytes").GetInt64(),
+            second.RootElement.GetProperty("bytesUploaded").GetInt64());
+        using var client = ImageFixtures.Client(server);
+        var image = await client.GetManifestAsync(ImageReference.Parse($"{registry}/ml/images/iris:v2"));
+        using var config = await ReadJsonAsync(client, ImageReference.Parse($"{registry}/ml/images/iris:v2"), image.Manifest.Config!);
+        Assert.Equal("/model/model.onnx", config.RootElement.GetProperty("config").GetProperty("Cmd")[5].GetString());
+        Assert.Equal("2", config.RootElement.GetProperty("config").GetProperty("Labels").GetProperty("wharf.model.version").GetString());
+    }
+
+    private async Task PutArtifactAsync(LocalServer server, string run, string path, byte[] content)
+    {
+        var local = Path.Combine(_work, $"upload-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(local, content);
+        await Ok(server, "artifacts", "put", run, local, "--path", path);
+        File.Delete(local);
+    }
+
     private static async Task AssertNoTagAsync(LocalServer server, string reference)
     {
         using var client = ImageFixtures.Client(server);
