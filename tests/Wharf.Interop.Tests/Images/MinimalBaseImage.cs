@@ -219,7 +219,7 @@ internal static partial class MinimalBaseImage
     {
         Span<byte> magic = stackalloc byte[4];
         using var stream = File.OpenRead(file);
-        return stream.Read(magic) == 4 && magic.SequenceEqual("\x7fELF"u8);
+        return stream.Read(magic) == 4 && magic.SequenceEqual("\u007fELF"u8);
     }
 
     private static async Task<string> LibcVersionAsync()

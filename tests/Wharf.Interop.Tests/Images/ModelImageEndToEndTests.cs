@@ -108,12 +108,12 @@ public sealed class ModelImageEndToEndTests(KestrelWharfFixture wharf, ModelImag
         var progress = new RecordingProgress();
         var digest = await IrisImage.PushAsync(client, images.Layout, tag, ImageReference.Parse($"{repository}:v2"), progress);
 
-        var uploaded = progress.Reports.Where(r => r.State == TransferState.Uploading).Select(r => r.Digest).Distinct().Order().ToList();
+        var uploaded = progress.Reports.Where(r => r.State == TransferState.Uploading).Select(r => r.Digest.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(v2.Manifest.Digest, digest);
         Assert.NotEqual(images.V1.Manifest.Digest, v2.Manifest.Digest);
         Assert.Equal(images.V1.Layers.SkipLast(1).Select(l => l.Descriptor), v2.Layers.SkipLast(1).Select(l => l.Descriptor));
         Assert.True(v2.Layers[1].FromCache, "the runtime layer was rebuilt although its files did not change");
-        Assert.Equal(new[] { v2.Layers[^1].Descriptor.Digest, v2.Config.Digest }.Order(), uploaded);
+        Assert.Equal(new[] { v2.Layers[^1].Descriptor.Digest.ToString(), v2.Config.Digest.ToString() }.Order(StringComparer.Ordinal), uploaded);
         Assert.Equal(v2.Layers[^1].Descriptor.Size + v2.Config.Size, progress.UploadedBytes);
         output.WriteLine($"v2 push uploaded {progress.UploadedBytes} blob bytes of an image of {v2.ImageSize}");
         output.WriteLine(images.Timings);
