@@ -51,6 +51,14 @@ internal static class ImagePushSideBySide
         Console.WriteLine($"# image push: {layers} layers x {layerMiB} MiB ({totalBytes / 1048576.0:0.0} MiB of blobs) into {url}, {runs} runs, medians; " +
             $"client: {(pushCommand.Length > 0 ? pushCommand : "RegistryClient")} vs skopeo{(isolateSkopeo ? " (empty blob-info cache per run, so it cannot mount from an earlier run's repository)" : string.Empty)}");
 
+        // Warm-up, not measured: JIT and connection set-up of the in-process client, and the server's first pushes.
+        var warmUpDirectory = Path.Combine(work, "push-warm-up");
+        var warmUp = await PrepareLayoutAsync(warmUpDirectory, 1, 1);
+        var warmUpContent = await warmUp.ReadManifestAsync(await warmUp.ResolveAsync(Tag));
+        var warmUpNonce = Guid.NewGuid().ToString("N")[..6];
+        await PushWithWharfAsync(client, warmUp, warmUpContent, pushCommand, warmUpDirectory, $"{host}/{project}/warm-up-wharf-{warmUpNonce}:v1", ServerCpu);
+        await ToolRun.RunAsync(SkopeoScript(warmUpDirectory, $"{host}/{project}/warm-up-skopeo-{warmUpNonce}:v1", creds, isolateSkopeo));
+
         var wharf = new List<Measured>();
         var skopeo = new List<Measured>();
         var uploaded = new List<long>();

@@ -18,7 +18,8 @@ internal static class TarGzipShaLimit
         string diffId;
         using (var uncompressed = new HashingStream(zip ?? (Stream)compressed))
         {
-            using (var buffered = new BufferedStream(uncompressed, 1 << 16))
+            // Flushed, not disposed: disposing a BufferedStream disposes the stream under it, and its hash with it.
+            var buffered = new BufferedStream(uncompressed, 1 << 16);
             using (var tar = new TarWriter(buffered, TarEntryFormat.Ustar, leaveOpen: true))
             {
                 foreach (var (imagePath, source) in entries.OrderBy(e => e.ImagePath, StringComparer.Ordinal))
@@ -42,6 +43,7 @@ internal static class TarGzipShaLimit
                 }
             }
 
+            buffered.Flush();
             diffId = uncompressed.Digest();
         }
 
