@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Wharf.Benchmarks.Images;
 using Wharf.Benchmarks.Serving;
 using Wharf.Benchmarks.Storage;
 using Wharf.Benchmarks.Tracking;
@@ -29,6 +30,17 @@ internal static class BenchmarkProgram
         if (args is [("serving-raw" or "serving-echo") and var servingChild, .. var childArgs])
         {
             return await ServingSideBySide.RunChildAsync(servingChild, childArgs);
+        }
+
+        // Model image build (builder vs tar+gzip+sha256 limit vs umoci) and push (RegistryClient vs skopeo); benchmarks/images/run.sh.
+        if (args is ["images-build", .. var imageBuildArgs])
+        {
+            return await ImageBuildSideBySide.RunAsync(imageBuildArgs);
+        }
+
+        if (args is ["images-push", .. var imagePushArgs])
+        {
+            return await ImagePushSideBySide.RunAsync(imagePushArgs);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);

@@ -56,6 +56,9 @@ internal static class CliApp
         root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
         root.Subcommands.Add(ModelsCommand.Create(stdout, stderr));
         root.Subcommands.Add(WebhooksCommand.Create(stdout, stderr));
+        root.Subcommands.Add(BuildCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PushCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PullCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         return root;
     }

@@ -18,6 +18,14 @@ public sealed partial class WharfClient
 
     private const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     private const string TitleAnnotation = "org.opencontainers.image.title";
+    private const string FileDigestAnnotation = "vnd.wharf.model.file.digest";
+    private const string FileSizeAnnotation = "vnd.wharf.model.file.size";
+
+    /// <summary>A model file layer: an uncompressed tar holding the file at <c>model/&lt;title&gt;</c>.</summary>
+    private const string TarLayer = "application/vnd.oci.image.layer.v1.tar";
+
+    /// <summary>A model file layer of a version registered before files became tar layers: the raw file.</summary>
+    private const string RawLayer = "application/octet-stream";
 
     /// <summary>Lists a project's models in name order, a page at a time.</summary>
     /// <param name="project">The project.</param>
@@ -85,17 +93,21 @@ public sealed partial class WharfClient
 
     /// <summary>
     /// Downloads a version's files into <paramref name="directory"/>: resolves <c>&lt;project&gt;/models/&lt;name&gt;:&lt;tag&gt;</c>
-    /// through the registry, streams every layer to a temporary file while hashing it, checks its sha256 digest and size,
-    /// and only then moves it to <c>&lt;directory&gt;/&lt;title&gt;</c>. Every title is checked before anything is written:
-    /// absolute paths, <c>..</c>, and anything that would land outside the directory are refused with
-    /// <see cref="InvalidDataException"/>.
+    /// through the registry and streams every layer to a temporary file in the directory while hashing it. A layer is
+    /// an uncompressed tar holding the file at <c>model/&lt;title&gt;</c> (a version registered before that has the raw
+    /// file as its layer, which is read as is): its one file is extracted while the layer streams, the layer's digest
+    /// and size and the file's digest and size (the layer's annotations) are all checked, and only when every file of
+    /// the version has passed are they moved to <c>&lt;directory&gt;/&lt;title&gt;</c>. Every title is checked before
+    /// anything is written: absolute paths, <c>..</c>, and anything that would land outside the directory or through a
+    /// symbolic link are refused with <see cref="InvalidDataException"/>, and so is a tar that holds anything but the
+    /// expected file and its directories (other names, links, devices).
     /// </summary>
     /// <param name="project">The project.</param>
     /// <param name="name">The model's name.</param>
     /// <param name="aliasOrVersion">An alias (<c>production</c>) or a version (<c>3</c> or <c>v3</c>).</param>
     /// <param name="directory">Where the files go; created when missing.</param>
-    /// <param name="progress">Told as bytes arrive; none when null.</param>
-    /// <param name="cancellationToken">Cancels the transfer; a file not completely verified is never left in place.</param>
+    /// <param name="progress">Told as layer bytes arrive; none when null.</param>
+    /// <param name="cancellationToken">Cancels the transfer; a refused or cancelled pull leaves none of the version's files in place.</param>
     public async Task<ModelPullResult> PullModelAsync(
         string project, string name, string aliasOrVersion, string directory, IProgress<ModelPullProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -119,24 +131,40 @@ public sealed partial class WharfClient
             throw new InvalidDataException($"the manifest of {repository}:{tag} names the file '{duplicate.First().Layer.Path}' twice");
         }
 
-        Directory.CreateDirectory(root);
-        var total = layers.Sum(l => l.Size);
-        long done = 0;
-        foreach (var (layer, target) in targets)
+        foreach (var (_, target) in targets)
         {
             CheckNoLinks(root, target);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var partial = Path.Combine(root, $".wharf-pull-{Guid.NewGuid():N}.partial");
-            try
+        }
+
+        Directory.CreateDirectory(root);
+        var total = layers.Sum(l => l.LayerSize);
+        long done = 0;
+        // Every file is staged in the directory (same file system: the final move is a rename) and moved into place
+        // only once all of them are verified, so a refused layer leaves nothing of the version behind.
+        var staged = new List<(string Partial, string Target)>(targets.Count);
+        try
+        {
+            foreach (var (layer, target) in targets)
             {
-                await DownloadBlobAsync(repository, layer, partial, bytes =>
+                var partial = Path.Combine(root, $".wharf-pull-{Guid.NewGuid():N}.partial");
+                staged.Add((partial, target));
+                await DownloadLayerAsync(repository, layer, partial, bytes =>
                 {
                     done += bytes;
                     progress?.Report(new ModelPullProgress(layer.Path, done, total));
                 }, cancellationToken);
+            }
+
+            foreach (var (partial, target) in staged)
+            {
+                CheckNoLinks(root, target);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(partial, target, overwrite: true);
             }
-            finally
+        }
+        finally
+        {
+            foreach (var (partial, _) in staged)
             {
                 File.Delete(partial);
             }
@@ -196,8 +224,9 @@ public sealed partial class WharfClient
             {
                 var layerDigest = layer.GetProperty("digest").GetString() ?? "";
                 var size = layer.GetProperty("size").GetInt64();
-                var title = layer.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object
-                    && annotations.TryGetProperty(TitleAnnotation, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
+                var mediaType = layer.TryGetProperty("mediaType", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : null;
+                var annotations = layer.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object ? a : (JsonElement?)null;
+                var title = annotations is { } titled && titled.TryGetProperty(TitleAnnotation, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
                 if (title is null)
                 {
                     throw new InvalidDataException($"a layer of {repository}:{tag} has no {TitleAnnotation} annotation");
@@ -208,7 +237,27 @@ public sealed partial class WharfClient
                     throw new InvalidDataException($"layer '{title}' of {repository}:{tag} has an invalid digest or size");
                 }
 
-                layers.Add(new ModelFileInfo(title, layerDigest, size));
+                switch (mediaType)
+                {
+                    case RawLayer:
+                        layers.Add(new ModelFileInfo(title, layerDigest, size, layerDigest, size, RawLayer));
+                        break;
+                    case TarLayer:
+                        var fileDigest = annotations!.Value.TryGetProperty(FileDigestAnnotation, out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+                        var fileSize = annotations.Value.TryGetProperty(FileSizeAnnotation, out var z) && z.ValueKind == JsonValueKind.String
+                            && long.TryParse(z.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
+                        if (!Sha256Digest().IsMatch(fileDigest) || fileSize < 0)
+                        {
+                            throw new InvalidDataException(
+                                $"layer '{title}' of {repository}:{tag} is a tar without a valid {FileDigestAnnotation} and {FileSizeAnnotation} annotation for its file");
+                        }
+
+                        layers.Add(new ModelFileInfo(title, fileDigest, fileSize, layerDigest, size, TarLayer));
+                        break;
+                    default:
+                        throw new InvalidDataException(
+                            $"layer '{title}' of {repository}:{tag} has the media type '{mediaType}'; a model layer is '{TarLayer}' (or '{RawLayer}' before Wharf wrote tars)");
+                }
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -219,42 +268,50 @@ public sealed partial class WharfClient
         return (digest, layers);
     }
 
-    private async Task DownloadBlobAsync(string repository, ModelFileInfo layer, string partial, Action<int> received, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams one layer into <paramref name="partial"/>: a raw-file layer as it is, a tar layer's one file extracted on
+    /// the fly. The layer's digest and size are checked over every byte the registry sent, and the file's against what
+    /// the manifest says (for a raw layer they are the same check).
+    /// </summary>
+    private async Task DownloadLayerAsync(string repository, ModelFileInfo layer, string partial, Action<int> received, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync($"v2/{repository}/blobs/{layer.Digest}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await _http.GetAsync($"v2/{repository}/blobs/{layer.LayerDigest}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new WharfApiException(response.StatusCode, new ProblemDetailsPayload(null, null, (int)response.StatusCode,
-                $"the registry refused the blob {layer.Digest} of '{layer.Path}'", null));
+                $"the registry refused the blob {layer.LayerDigest} of '{layer.Path}'", null));
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long size = 0;
-        await using (var source = await response.Content.ReadAsStreamAsync(cancellationToken))
-        await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var blob = new HashingReadStream(source, layer.LayerSize, $"'{layer.Path}'", received);
+        (string Digest, long Size) file;
+        if (layer.LayerMediaType == TarLayer)
         {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            file = await ModelLayerTar.ExtractAsync(blob, layer.Path, layer.Size, partial, cancellationToken);
+            await blob.DrainAsync(cancellationToken);
+        }
+        else
+        {
+            await using (var target = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
-                size += read;
-                if (size > layer.Size)
-                {
-                    throw new InvalidDataException($"'{layer.Path}' is longer than the {layer.Size} bytes its manifest says");
-                }
-
-                hash.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                received(read);
+                await blob.CopyToAsync(target, 81920, cancellationToken);
+                await target.FlushAsync(cancellationToken);
             }
 
-            await file.FlushAsync(cancellationToken);
+            file = (blob.Digest(), blob.BytesRead);
         }
 
-        var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-        if (size != layer.Size || actual != layer.Digest)
+        var actual = blob.Digest();
+        if (blob.BytesRead != layer.LayerSize || actual != layer.LayerDigest)
         {
-            throw new InvalidDataException($"'{layer.Path}' does not match its digest: expected {layer.Digest} ({layer.Size} bytes), got {actual} ({size} bytes)");
+            throw new InvalidDataException(
+                $"the layer of '{layer.Path}' does not match its digest: expected {layer.LayerDigest} ({layer.LayerSize} bytes), got {actual} ({blob.BytesRead} bytes)");
+        }
+
+        if (file.Size != layer.Size || file.Digest != layer.Digest)
+        {
+            throw new InvalidDataException(
+                $"'{layer.Path}' does not match its digest: expected {layer.Digest} ({layer.Size} bytes), got {file.Digest} ({file.Size} bytes)");
         }
     }
 

@@ -15,7 +15,7 @@ namespace Wharf.Client.Models;
 /// <param name="Signature">The ONNX signature (<c>{"onnx":[{"path","inputs","outputs"}]}</c>); null until READY.</param>
 /// <param name="Reference">The OCI reference to pull, <c>&lt;host&gt;/&lt;project&gt;/models/&lt;name&gt;:v&lt;N&gt;</c>; null unless READY.</param>
 /// <param name="Digest">The manifest's digest; null unless READY.</param>
-/// <param name="Files">The files (manifest layers) with their digests and sizes; empty unless READY.</param>
+/// <param name="Files">The files with the raw digests and sizes, and the layer (a tar) that carries each; empty unless READY.</param>
 /// <param name="Lineage">The run, experiment and datasets it came from.</param>
 public sealed record ModelVersionInfo(
     string Project, string Model, int Version, string Status, string? StatusMessage, string? Description, string Source,

@@ -90,24 +90,9 @@ internal static class ModelApiViews
                 version.RunId, run?.Name, run?.ExperimentId.ToString(System.Globalization.CultureInfo.InvariantCulture), run?.Experiment, datasets));
     }
 
-    /// <summary>The files of a model manifest this server wrote: one layer per file, titled with its relative path.</summary>
+    /// <summary>The files of a model manifest this server wrote: the raw files' paths, digests and sizes, and their layers.</summary>
     private static List<ModelFileInfo> Layers(byte[] manifest)
-    {
-        using var document = JsonDocument.Parse(manifest);
-        var files = new List<ModelFileInfo>();
-        if (document.RootElement.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var layer in layers.EnumerateArray())
-            {
-                var title = layer.TryGetProperty("annotations", out var annotations) && annotations.TryGetProperty(ModelStore.TitleAnnotation, out var t)
-                    ? t.GetString() ?? ""
-                    : "";
-                files.Add(new ModelFileInfo(title, layer.GetProperty("digest").GetString() ?? "", layer.GetProperty("size").GetInt64()));
-            }
-        }
-
-        return files;
-    }
+        => [.. ModelManifestFile.Read(manifest).Select(f => new ModelFileInfo(f.Path, f.Digest, f.Size, f.LayerDigest, f.LayerSize, f.LayerMediaType))];
 
     private static DateTimeOffset Time(long epochMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds);
 }

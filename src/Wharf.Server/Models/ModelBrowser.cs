@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Data;
@@ -35,8 +34,8 @@ internal sealed class ModelBrowser(WharfDbContext db)
     /// <summary>A dataset a run logged with log-inputs.</summary>
     public sealed record Dataset(string Name, string Digest, string SourceType, string Source);
 
-    /// <summary>A file of a version: a layer of its manifest, titled with the file's path.</summary>
-    public sealed record ModelFile(string Path, long Size, string Digest);
+    /// <summary>A file of a version: the raw file's path, size and digest, and the digest of the layer (a tar) that holds it.</summary>
+    public sealed record ModelFile(string Path, long Size, string Digest, string LayerDigest);
 
     /// <summary>One page of the models in <paramref name="projectIds"/> (null: all), most recently updated first.</summary>
     public async Task<(List<ModelSummary> Items, bool More)> ListModelsAsync(
@@ -173,8 +172,8 @@ internal sealed class ModelBrowser(WharfDbContext db)
     }
 
     /// <summary>
-    /// A READY version's files: the layers of its manifest in the model's repository, each titled with the file's path
-    /// (a FAILED_REGISTRATION version has no manifest, hence no files).
+    /// A READY version's files: one per layer of its manifest in the model's repository, with the raw file's path, size and
+    /// digest from the layer's annotations (a FAILED_REGISTRATION version has no manifest, hence no files).
     /// </summary>
     public async Task<List<ModelFile>> FilesAsync(ResolvedModel model, ModelVersion version, CancellationToken cancellationToken = default)
     {
@@ -193,21 +192,7 @@ internal sealed class ModelBrowser(WharfDbContext db)
             return [];
         }
 
-        using var document = JsonDocument.Parse(content);
-        if (!document.RootElement.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-
-        var files = new List<ModelFile>();
-        foreach (var layer in layers.EnumerateArray().Take(MaxFiles))
-        {
-            var path = layer.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object
-                && annotations.TryGetProperty(ModelStore.TitleAnnotation, out var title) ? title.GetString() ?? "" : "";
-            files.Add(new ModelFile(path, layer.TryGetProperty("size", out var size) ? size.GetInt64() : 0, layer.TryGetProperty("digest", out var d) ? d.GetString() ?? "" : ""));
-        }
-
-        return files;
+        return [.. ModelManifestFile.Read(content, MaxFiles).Select(f => new ModelFile(f.Path, f.Size, f.Digest, f.LayerDigest))];
     }
 
     private Task<List<LatestMetric>> KeyMetricsAsync(string runId, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Wharf.Oci;
+using Wharf.Oci.Building;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
 using Wharf.Server.Registry;
@@ -13,8 +14,19 @@ internal sealed partial class ModelStore
 {
     public const string ArtifactType = "application/vnd.wharf.model.v1";
     public const string ConfigMediaType = "application/vnd.wharf.model.config.v1+json";
+    /// <summary>The media type of a file layer in versions registered before files became tar layers (the raw file).</summary>
     public const string FileMediaType = "application/octet-stream";
+
+    /// <summary>The media type of a file layer: an uncompressed tar holding the file (see <see cref="ModelFileLayer"/>).</summary>
+    public const string LayerMediaType = MediaTypes.OciLayerTar;
+
     public const string TitleAnnotation = "org.opencontainers.image.title";
+
+    /// <summary>Layer annotation: the sha256 digest of the raw file the layer's tar holds.</summary>
+    public const string FileDigestAnnotation = "vnd.wharf.model.file.digest";
+
+    /// <summary>Layer annotation: the size in bytes of the raw file the layer's tar holds (decimal).</summary>
+    public const string FileSizeAnnotation = "vnd.wharf.model.file.size";
 
     /// <summary>Most files one version may hold (one layer each).</summary>
     public const int MaxFiles = 10_000;
@@ -24,8 +36,10 @@ internal sealed partial class ModelStore
     /// <list type="number">
     /// <item>the source is checked: a run the caller can read, in the model's project, with at least one file under the path;</item>
     /// <item>the version row is written PENDING_REGISTRATION with the next number (event <c>models.version-created</c>);</item>
-    /// <item>ONNX files are loaded for the signature; the run's blobs are linked into <c>&lt;project&gt;/models/&lt;name&gt;</c>
-    /// (no copy), a config blob is written and the manifest pushed and tagged <c>v&lt;N&gt;</c>;</item>
+    /// <item>ONNX files are loaded for the signature (from the run's raw blobs); each file becomes one layer, an
+    /// uncompressed deterministic tar holding it at <c>model/&lt;path&gt;</c> (<see cref="ModelFileLayer"/>: the same
+    /// file always gives the same layer, stored once), linked into <c>&lt;project&gt;/models/&lt;name&gt;</c>; a config
+    /// blob is written and the manifest pushed and tagged <c>v&lt;N&gt;</c>;</item>
     /// <item>the row becomes READY with the manifest digest (event <c>models.version-ready</c>), or FAILED_REGISTRATION
     /// with the reason (event <c>models.version-failed</c>). A failed version has no manifest: nothing that does not
     /// load can be pulled or aliased.</item>
@@ -145,23 +159,43 @@ internal sealed partial class ModelStore
         }
 
         var repository = await registry.EnsureRepositoryAsync(repositoryName, cancellationToken);
+        var layers = new List<(string Title, RunArtifact File, Descriptor Layer)>(files.Count);
         foreach (var file in files)
         {
-            if (!await registry.RecordPublishedBlobAsync(repository.Id, Digest.Parse(file.Digest), file.Size, cancellationToken))
+            var raw = Digest.Parse(file.Digest);
+            if (await blobs.GetSizeAsync(raw, cancellationToken) != file.Size)
             {
                 await FinishAsync(model, version.Id, version.Version, null, null, $"The bytes of file '{Relative(file)}' are missing from the blob store.", cancellationToken);
                 return;
             }
+
+            Descriptor layer;
+            try
+            {
+                layer = await ModelFileLayer.WriteAsync(blobs, Relative(file), raw, file.Size, cancellationToken);
+            }
+            catch (ImageBuildException ex)
+            {
+                await FinishAsync(model, version.Id, version.Version, null, null, $"File '{Relative(file)}' cannot be a layer: {ex.Message}", cancellationToken);
+                return;
+            }
+
+            if (!await registry.RecordPublishedBlobAsync(repository.Id, layer.Digest, layer.Size, cancellationToken))
+            {
+                throw new InvalidOperationException($"the layer of '{Relative(file)}' vanished right after it was written");
+            }
+
+            layers.Add((Relative(file), file, layer));
         }
 
-        var config = await ConfigAsync(model, version, experimentId, signature!, cancellationToken);
+        var config = await ConfigAsync(model, version, experimentId, signature!, layers.Select(l => (l.Title, l.File)).ToList(), cancellationToken);
         var written = await blobs.WriteAsync(new MemoryStream(config, writable: false), null, cancellationToken);
         if (!await registry.RecordPublishedBlobAsync(repository.Id, written.Digest, written.Size, cancellationToken))
         {
             throw new InvalidOperationException("the model config blob vanished right after it was written");
         }
 
-        var content = ManifestBytes(version, written, files.Select(f => (Relative(f), f)).ToList());
+        var content = ManifestBytes(version, written, layers);
         var manifest = ManifestParser.TryParse(content, MediaTypes.OciManifest, out var parseError)
             ?? throw new InvalidOperationException($"the model manifest does not parse: {parseError}");
         var digest = Digest.Sha256(content);
@@ -208,8 +242,12 @@ internal sealed partial class ModelStore
         Log.VersionRegistered(logger, model.Project, model.Model.Name, number, row.Status);
     }
 
-    /// <summary>The config blob: signature, the run's latest metrics, its source run and experiment, its datasets, the creation time.</summary>
-    private async Task<byte[]> ConfigAsync(ResolvedModel model, ModelVersion version, long experimentId, string signature, CancellationToken cancellationToken)
+    /// <summary>
+    /// The config blob: signature, the run's latest metrics, its source run and experiment, its datasets, the creation
+    /// time, and each file's path, raw digest and size (the layers hold the files inside tars).
+    /// </summary>
+    private async Task<byte[]> ConfigAsync(
+        ResolvedModel model, ModelVersion version, long experimentId, string signature, List<(string Title, RunArtifact File)> files, CancellationToken cancellationToken)
     {
         var metrics = await db.LatestMetrics.AsNoTracking().Where(m => m.RunUuid == version.RunId).OrderBy(m => m.Key).ToListAsync(cancellationToken);
         var datasets = await db.RunDatasetInputs.AsNoTracking().Where(d => d.RunUuid == version.RunId).OrderBy(d => d.Id)
@@ -247,13 +285,24 @@ internal sealed partial class ModelStore
             }
 
             w.WriteEndArray();
+            w.WriteStartArray("files");
+            foreach (var (title, file) in files)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", title);
+                w.WriteString("digest", file.Digest);
+                w.WriteNumber("size", file.Size);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 
         return buffer.ToArray();
     }
 
-    private static byte[] ManifestBytes(ModelVersion version, Storage.BlobWriteResult config, List<(string Title, RunArtifact File)> files)
+    private static byte[] ManifestBytes(ModelVersion version, Storage.BlobWriteResult config, List<(string Title, RunArtifact File, Descriptor Layer)> files)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -268,14 +317,16 @@ internal sealed partial class ModelStore
             w.WriteNumber("size", config.Size);
             w.WriteEndObject();
             w.WriteStartArray("layers");
-            foreach (var (title, file) in files)
+            foreach (var (title, file, layer) in files)
             {
                 w.WriteStartObject();
-                w.WriteString("mediaType", FileMediaType);
-                w.WriteString("digest", file.Digest);
-                w.WriteNumber("size", file.Size);
+                w.WriteString("mediaType", layer.MediaType);
+                w.WriteString("digest", layer.Digest.ToString());
+                w.WriteNumber("size", layer.Size);
                 w.WriteStartObject("annotations");
                 w.WriteString(TitleAnnotation, title);
+                w.WriteString(FileDigestAnnotation, file.Digest);
+                w.WriteString(FileSizeAnnotation, file.Size.ToString(CultureInfo.InvariantCulture));
                 w.WriteEndObject();
                 w.WriteEndObject();
             }

@@ -119,8 +119,9 @@ internal sealed class RegistryGarbageCollector(
                       AND NOT EXISTS (SELECT 1 FROM registry_tags WHERE registry_tags.manifest_id = registry_manifests.id)
                       AND NOT EXISTS (
                         SELECT 1 FROM registry_manifest_references
-                        JOIN registry_manifests AS parent ON parent.id = registry_manifest_references.manifest_id
-                        WHERE registry_manifest_references.kind = 1
+                        CROSS JOIN registry_manifests AS parent
+                        WHERE parent.id = registry_manifest_references.manifest_id
+                          AND registry_manifest_references.kind = 1
                           AND registry_manifest_references.digest = registry_manifests.digest
                           AND parent.repository_id = registry_manifests.repository_id)
                       AND (registry_manifests.subject_digest IS NULL OR NOT EXISTS (
@@ -154,8 +155,9 @@ internal sealed class RegistryGarbageCollector(
                 WHERE repository_id = {0} AND created_at < {1}
                   AND NOT EXISTS (
                     SELECT 1 FROM registry_manifest_references
-                    JOIN registry_manifests ON registry_manifests.id = registry_manifest_references.manifest_id
-                    WHERE registry_manifest_references.kind = 0
+                    CROSS JOIN registry_manifests
+                    WHERE registry_manifests.id = registry_manifest_references.manifest_id
+                      AND registry_manifest_references.kind = 0
                       AND registry_manifest_references.digest = registry_blob_links.digest
                       AND registry_manifests.repository_id = registry_blob_links.repository_id)
                 """,
@@ -310,6 +312,12 @@ internal sealed class RegistryGarbageCollector(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.RegistryRepositories.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(cancellationToken);
     }
+
+    // The reference probes in the sweep statements are written `references CROSS JOIN manifests`: SQLite takes
+    // CROSS JOIN as the join order, so it looks the digest up in the references' digest index and then the one
+    // manifest by id. Left to choose (it keeps no statistics), it walked every manifest of the repository for each
+    // row swept: quadratic, 65 s of CPU at 10,000 images. PostgreSQL reads CROSS JOIN ... WHERE as an inner join
+    // and plans it from its statistics.
 
     /// <summary>
     /// Runs one sweep statement over one repository in its own short transaction, holding the repository lock that

@@ -276,11 +276,14 @@ internal sealed partial class RegistryStore(WharfDbContext db, IBlobStore blobs,
     }
 
     /// <summary>True when a manifest of the repository refers to <paramref name="digest"/> as <paramref name="kind"/>.</summary>
+    /// <remarks>
+    /// Shaped as references-by-digest, then each one's manifest by id: written as a join, SQLite (no statistics) walked
+    /// every manifest of the repository instead, which grows with the repository.
+    /// </remarks>
     private Task<bool> IsReferencedAsync(long repositoryId, string digest, RegistryReferenceKind kind, CancellationToken cancellationToken)
-        => (from reference in db.RegistryManifestReferences
-            join manifest in db.RegistryManifests on reference.ManifestId equals manifest.Id
-            where manifest.RepositoryId == repositoryId && reference.Kind == kind && reference.Digest == digest
-            select reference).AnyAsync(cancellationToken);
+        => db.RegistryManifestReferences
+            .Where(r => r.Kind == kind && r.Digest == digest)
+            .AnyAsync(r => db.RegistryManifests.Any(m => m.Id == r.ManifestId && m.RepositoryId == repositoryId), cancellationToken);
 
     private async Task<List<string>> FindMissingReferencesAsync(long repositoryId, Manifest manifest, CancellationToken cancellationToken)
     {

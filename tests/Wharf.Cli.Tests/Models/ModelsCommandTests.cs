@@ -50,6 +50,11 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Contains("READY", shown, StringComparison.Ordinal);
         Assert.Equal(1, version.Version);
         Assert.Equal(["conf/MLmodel", "weights.bin"], version.Files.Select(f => f.Path));
+        // Each file travels as a tar layer; the version lists the raw file's digest and the layer's apart.
+        Assert.Equal(RegistryPush.Digest([1, 2, 3, 4]), version.Files[1].Digest);
+        Assert.All(version.Files, f => Assert.Equal("application/vnd.oci.image.layer.v1.tar", f.LayerMediaType));
+        Assert.All(version.Files, f => Assert.NotEqual(f.Digest, f.LayerDigest));
+        Assert.Equal(version.Files.Select(f => (f.Path, f.Digest)), pulled.Files.Select(f => (f.Path, f.Digest)));
         Assert.EndsWith("/ml/models/iris:v1", version.Reference);
         Assert.Equal(run, version.Lineage.RunId);
         Assert.Contains("ml/models/iris:v2", versionText, StringComparison.Ordinal);
@@ -111,6 +116,51 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_work));
     }
 
+    [Fact]
+    public async Task Pull_VersionRegisteredBeforeTarLayers_RawFileLayersStillPull()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await Ok(server, "project", "create", "ml");
+        // The manifest a version got before model files became tar layers: each layer is the raw file.
+        await PushModelManifestAsync(server.Http, "ml/models/old", "v1", ("model.onnx", [1, 2, 3]), ("data/weights.bin", [4, 5]));
+        var target = Path.Combine(_work, "old");
+
+        var pulled = Json(await Ok(server, "models", "pull", "ml/old@1", target, "--format", "json"), WharfJsonContext.Default.ModelPullResult);
+
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(target, "model.onnx")));
+        Assert.Equal([4, 5], await File.ReadAllBytesAsync(Path.Combine(target, "data", "weights.bin")));
+        Assert.Equal(["model.onnx", "data/weights.bin"], pulled.Files.Select(f => f.Path));
+        Assert.All(pulled.Files, f => Assert.Equal(f.Digest, f.LayerDigest));
+    }
+
+    [Fact]
+    public async Task Pull_TarLayerHoldingASymlink_RefusedAndNothingWritten()
+    {
+        await using var server = await LocalServer.StartAsync();
+        await Ok(server, "project", "create", "ml");
+        byte[] tar;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+            {
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.Directory, "model/"));
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, "model/model.onnx") { LinkName = "/etc/passwd" });
+            }
+
+            tar = buffer.ToArray();
+        }
+
+        await PushModelManifestAsync(server.Http, "ml/models/evil", "v1", ("model.onnx", tar));
+        var target = Path.Combine(_work, "evil");
+
+        var (exit, stdout, stderr) = await server.RunAsync("models", "pull", "ml/evil@1", target);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("refusing the layer of 'model.onnx'", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+        Assert.False(Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any());
+    }
+
     private async Task<string> RunWithFilesAsync(LocalServer server, params (string Path, byte[] Content)[] files)
     {
         await Ok(server, "project", "create", "ml");
@@ -127,9 +177,14 @@ public sealed class ModelsCommandTests : IDisposable
         return run;
     }
 
-    /// <summary>Pushes a model-shaped manifest through <c>/v2/</c> whose layers carry the given titles, as a hostile registry user could.</summary>
+    /// <summary>
+    /// Pushes a model-shaped manifest through <c>/v2/</c> whose layers carry the given titles, as a hostile registry user
+    /// could. A layer whose content starts like a tar is pushed as a tar layer annotated with the file digest of
+    /// <c>[1, 2, 3]</c>; any other content as a raw-file layer, as versions were stored before files became tars.
+    /// </summary>
     private static async Task PushModelManifestAsync(HttpClient http, string repository, string tag, params (string Title, byte[] Content)[] files)
     {
+        static bool IsTar(byte[] content) => content.Length >= 512 && content.AsSpan(257, 5).SequenceEqual("ustar"u8);
         var config = "{}"u8.ToArray();
         foreach (var content in files.Select(f => f.Content).Append(config))
         {
@@ -147,10 +202,17 @@ public sealed class ModelsCommandTests : IDisposable
             ["config"] = new Dictionary<string, object> { ["mediaType"] = "application/vnd.wharf.model.config.v1+json", ["digest"] = RegistryPush.Digest(config), ["size"] = config.Length },
             ["layers"] = files.Select(f => new Dictionary<string, object>
             {
-                ["mediaType"] = "application/octet-stream",
+                ["mediaType"] = IsTar(f.Content) ? "application/vnd.oci.image.layer.v1.tar" : "application/octet-stream",
                 ["digest"] = RegistryPush.Digest(f.Content),
                 ["size"] = f.Content.Length,
-                ["annotations"] = new Dictionary<string, string> { ["org.opencontainers.image.title"] = f.Title },
+                ["annotations"] = IsTar(f.Content)
+                    ? new Dictionary<string, string>
+                    {
+                        ["org.opencontainers.image.title"] = f.Title,
+                        ["vnd.wharf.model.file.digest"] = RegistryPush.Digest([1, 2, 3]),
+                        ["vnd.wharf.model.file.size"] = "3",
+                    }
+                    : new Dictionary<string, string> { ["org.opencontainers.image.title"] = f.Title },
             }).ToList(),
         });
         using var put = new ByteArrayContent(manifest);

@@ -24,6 +24,7 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
     private const string Alias = "production";
     private const string ArtifactType = "application/vnd.wharf.model.v1";
     private const string TitleAnnotation = "org.opencontainers.image.title";
+    private const string TarLayer = "application/vnd.oci.image.layer.v1.tar";
 
     [Fact]
     public async Task IrisClassifier_LoggedRegisteredAliasedAndPulledWithSkopeo_PredictsAsTrained()
@@ -65,16 +66,25 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         var layout = new OciLayout(pulled.Path);
         var manifestDescriptor = layout.Resolve(Alias);
         using var manifest = JsonDocument.Parse(layout.ReadBlob(manifestDescriptor.Digest));
-        var layers = manifest.RootElement.GetProperty("layers").EnumerateArray()
-            .ToDictionary(l => l.GetProperty("annotations").GetProperty(TitleAnnotation).GetString()!, l => l.GetProperty("digest").GetString()!);
-        var modelFile = layout.BlobPath(layers["model.onnx"]);
+        var layerList = manifest.RootElement.GetProperty("layers").EnumerateArray().ToList();
+        var layers = layerList.ToDictionary(l => l.GetProperty("annotations").GetProperty(TitleAnnotation).GetString()!, l => l.GetProperty("digest").GetString()!);
+        // Each file is a layer the model image can append as is: an uncompressed tar holding just model/<title>.
+        var modelTar = TarFiles(layout.ReadBlob(layers["model.onnx"]));
+        var modelFile = Path.Combine(pulled.Path, "model.onnx");
+        await File.WriteAllBytesAsync(modelFile, Assert.Single(modelTar).Value);
         using var config = JsonDocument.Parse(layout.ReadBlob(manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()!));
 
         Assert.Equal(ArtifactType, manifest.RootElement.GetProperty("artifactType").GetString());
         Assert.Equal(layout.Resolve("v2"), manifestDescriptor);
         Assert.Equal(["MLmodel", "model.onnx"], layers.Keys.Order(StringComparer.Ordinal));
+        Assert.All(layerList, l => Assert.Equal(TarLayer, l.GetProperty("mediaType").GetString()));
+        Assert.Equal("model/model.onnx", Assert.Single(modelTar).Key);
         Assert.Equal(Sha256(onnx), Sha256(File.ReadAllBytes(modelFile)));
-        Assert.Contains($"run_id: {secondRun}", Encoding.UTF8.GetString(layout.ReadBlob(layers["MLmodel"])), StringComparison.Ordinal);
+        Assert.Equal(
+            $"sha256:{Sha256(onnx)}",
+            layerList.Single(l => l.GetProperty("annotations").GetProperty(TitleAnnotation).GetString() == "model.onnx")
+                .GetProperty("annotations").GetProperty("vnd.wharf.model.file.digest").GetString());
+        Assert.Contains($"run_id: {secondRun}", Encoding.UTF8.GetString(TarFiles(layout.ReadBlob(layers["MLmodel"]))["model/MLmodel"]), StringComparison.Ordinal);
         Assert.Equal(secondRun, config.RootElement.GetProperty("source_run_id").GetString());
         Assert.Equal(accuracy, config.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 1e-12);
         AssertIrisSignature(config.RootElement.GetProperty("signature"));
@@ -251,6 +261,27 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
 
     private static double Accuracy(long[] predicted, int[] labels)
         => (double)predicted.Zip(labels).Count(p => p.First == p.Second) / labels.Length;
+
+    /// <summary>The regular files of a tar layer, by name (directories skipped; anything else fails the test).</summary>
+    private static Dictionary<string, byte[]> TarFiles(byte[] tar)
+    {
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using var reader = new System.Formats.Tar.TarReader(new MemoryStream(tar));
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType == System.Formats.Tar.TarEntryType.Directory)
+            {
+                continue;
+            }
+
+            Assert.Equal(System.Formats.Tar.TarEntryType.RegularFile, entry.EntryType);
+            using var content = new MemoryStream();
+            entry.DataStream?.CopyTo(content);
+            files.Add(entry.Name, content.ToArray());
+        }
+
+        return files;
+    }
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

@@ -11,7 +11,7 @@ namespace Wharf.Server.Tests.Models;
 
 /// <summary>
 /// The model registry as the MLflow Python client drives it (register_model, aliases, search, delete), and the OCI
-/// side: versions are manifests in the registry whose layers are the run's artifact blobs. Run on SQLite and PostgreSQL.
+/// side: versions are manifests in the registry with one tar layer per run artifact file. Run on SQLite and PostgreSQL.
 /// </summary>
 public abstract class ModelRegistryApiTests
 {
@@ -88,7 +88,9 @@ public abstract class ModelRegistryApiTests
         var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
         var artifacts = await db.RunArtifacts.Where(a => a.RunUuid == run).OrderBy(a => a.Path).ToListAsync();
         var layers = manifest.GetProperty("layers").EnumerateArray().ToList();
-        Assert.Equal(artifacts.Select(a => a.Digest), layers.Select(l => l.GetProperty("digest").GetString()));
+        // Each layer is a tar holding its file (so the model image reuses it); the raw file's digest is an annotation.
+        Assert.Equal(artifacts.Select(a => a.Digest), layers.Select(l => l.GetProperty("annotations").GetProperty("vnd.wharf.model.file.digest").GetString()));
+        Assert.All(layers, l => Assert.Equal("application/vnd.oci.image.layer.v1.tar", l.GetProperty("mediaType").GetString()));
         Assert.Equal(["MLmodel", "data/weights.bin"], layers.Select(l => l.GetProperty("annotations").GetProperty("org.opencontainers.image.title").GetString()));
         var v2Digest = await db.ModelVersions.Where(v => v.Version == 2 && v.RunId == run).Select(v => v.ManifestDigest).SingleAsync();
         using var head = new HttpRequestMessage(HttpMethod.Head, $"/v2/{project}/models/churn/manifests/production");

@@ -145,6 +145,12 @@ public sealed class ModelPageTests
         Assert.Contains("<td>int64</td>", outputs, StringComparison.Ordinal);
         Assert.Contains("<tr data-path=\"model.onnx\">", html, StringComparison.Ordinal);
         Assert.Contains($"title=\"{ModelSeed.OnnxModel.Length:N0} bytes\"", html, StringComparison.Ordinal);
+        // The row shows the raw file's digest, then the digest of the tar layer that carries it.
+        var row = Regex.Match(html, "<tr data-path=\"model.onnx\">[\\s\\S]*?</tr>").Value;
+        var digests = Regex.Matches(row, "class=\"digest\" title=\"(sha256:[0-9a-f]{64})\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, digests.Count);
+        Assert.Equal($"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ModelSeed.OnnxModel))}", digests[0]);
+        Assert.NotEqual(digests[0], digests[1]);
         Assert.Matches("data-testid=\"skopeo-copy\">skopeo copy --src-tls-verify=false docker://localhost/ml/models/iris:v1 oci:iris-v1<", html);
         Assert.Contains("data-testid=\"oci-reference\">localhost/ml/models/iris:v1<", html, StringComparison.Ordinal);
         // Lineage: dataset → run (in its experiment) → this version → its alias, the run and experiment linked.
