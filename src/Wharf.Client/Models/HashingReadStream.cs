@@ -39,6 +39,11 @@ internal sealed class HashingReadStream(Stream inner, long maxBytes, string what
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var read = inner.Read(buffer);
         Account(buffer[..read]);
         return read;
@@ -49,6 +54,11 @@ internal sealed class HashingReadStream(Stream inner, long maxBytes, string what
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var read = await inner.ReadAsync(buffer, cancellationToken);
         Account(buffer.Span[..read]);
         return read;

@@ -31,12 +31,22 @@ internal sealed class DigestVerifyingStream(Stream inner, Digest expected, long?
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var n = inner.Read(buffer);
         return Account(buffer[..n]);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var n = await inner.ReadAsync(buffer, cancellationToken);
         return Account(buffer.Span[..n]);
     }

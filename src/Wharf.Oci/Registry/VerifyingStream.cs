@@ -51,6 +51,11 @@ internal sealed class VerifyingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var n = _inner.Read(buffer);
         Account(buffer[..n]);
         return n;
@@ -61,6 +66,11 @@ internal sealed class VerifyingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // a zero-length read (TarReader makes them) is not the end of the content
+        }
+
         var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Account(buffer.Span[..n]);
         return n;

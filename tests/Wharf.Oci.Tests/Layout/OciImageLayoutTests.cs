@@ -65,6 +65,22 @@ public sealed class OciImageLayoutTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenBlobAsync_ZeroLengthReadFirst_IsNotTakenForTheEnd()
+    {
+        var layout = await OciImageLayout.CreateAsync(_temp.Combine("layout"));
+        var content = Encoding.UTF8.GetBytes("zero-length reads are not the end");
+        var written = await layout.WriteBlobAsync(new MemoryStream(content));
+
+        await using var read = await layout.OpenBlobAsync(written.Digest, content.Length);
+        Assert.Equal(0, await read.ReadAsync(Memory<byte>.Empty));
+        Assert.Equal(0, read.Read([]));
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy);
+
+        Assert.Equal(content, copy.ToArray());
+    }
+
+    [Fact]
     public async Task WriteBlobAsync_ContentNotMatchingDigest_ThrowsAndKeepsNoFile()
     {
         var layout = await OciImageLayout.CreateAsync(_temp.Combine("layout"));
