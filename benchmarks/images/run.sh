@@ -95,6 +95,7 @@ if wants push; then
   token=$(cat "$work/wharf-data/admin-token")
   curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"name":"bench"}' "$url/api/v1/projects" || true
+  export WHARF_SERVER=$url WHARF_TOKEN=$token # for a --push-cmd CLI
   "${harness[@]}" images-push --url "$url" --creds "admin:$token" --work "$work/push" --runs "$runs" \
     --layers "$layers" --layer-mib "$layer_mib" --server-pid "$wharf_pid" --project bench ${push_cmd:+--push-cmd "$push_cmd"}
 fi

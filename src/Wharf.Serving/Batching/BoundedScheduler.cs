@@ -22,6 +22,8 @@ internal sealed class BoundedScheduler(IInferenceRunner runner, BatchingOptions 
         return ((int)Math.Clamp(request.Inputs[0].Shape[0], 1, int.MaxValue), null);
     }
 
+    protected override bool RunsAtOnceAlone(PendingInference pending) => true;
+
     protected override TimeSpan? SelectNextRun(LinkedList<PendingInference> queue, long now, List<PendingInference> batch)
     {
         if (queue.First is { } oldest)

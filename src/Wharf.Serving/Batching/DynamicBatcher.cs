@@ -45,6 +45,13 @@ internal sealed class DynamicBatcher(IInferenceRunner runner, BatchingOptions op
         return ((int)Math.Clamp(first, 1, int.MaxValue), null);
     }
 
+    protected override bool RunsAtOnceAlone(PendingInference pending) =>
+        pending.Signature is null || pending.Items >= Options.MaxBatchSize || Options.MaxQueueDelay <= TimeSpan.Zero
+        || Options.PreferredBatchSizes.Contains(pending.Items);
+
+    // Without preferred sizes only a full batch closes early; with them any arrival might complete one.
+    protected override int WakeAtQueuedItems => Options.PreferredBatchSizes.Count == 0 ? Options.MaxBatchSize : 1;
+
     protected override TimeSpan? SelectNextRun(LinkedList<PendingInference> queue, long now, List<PendingInference> batch)
     {
         var maxBatchSize = Options.MaxBatchSize;

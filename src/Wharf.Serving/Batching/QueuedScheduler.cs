@@ -26,6 +26,11 @@ namespace Wharf.Serving.Batching;
 /// timer the subclass asked for fires (a batch's queue delay), and asks again. With one slot the run happens
 /// synchronously on the loop, so runs never overlap; with more, each run goes to the thread pool.
 /// </para>
+/// <para>
+/// The shortcut: a request that finds the queue empty and a run slot free, and that the subclass would run alone at
+/// once, runs on its caller's thread without entering the queue (no timer, no hop to the loop and back). Idle, every
+/// request takes it; under load the queue is rarely empty, and requests gather into batches as before.
+/// </para>
 /// </remarks>
 internal abstract class QueuedScheduler : IInferenceScheduler
 {
@@ -45,6 +50,8 @@ internal abstract class QueuedScheduler : IInferenceScheduler
     private int _queuedItems;
     private bool _disposed;
     private bool _idle;
+    private bool _waitingForBatchToFill;
+    private int _wakeAtItems;
     private TaskCompletionSource? _wakeUp;
     private TaskCompletionSource? _idleWaiter;
 
@@ -94,7 +101,8 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 
         var (items, signature) = Describe(request);
         var pending = new PendingInference(request, items, signature, _timeProvider.GetTimestamp(), cancellationToken);
-        TaskCompletionSource? wakeUp;
+        TaskCompletionSource? wakeUp = null;
+        bool runHere;
         lock (_lock)
         {
             if (_disposed)
@@ -102,25 +110,49 @@ internal abstract class QueuedScheduler : IInferenceScheduler
                 return Task.FromException<InferenceResult>(Unloading());
             }
 
-            if (_queuedItems > 0 && _queuedItems + items > Options.MaxQueuedItems)
+            // Nothing waiting, a run slot free, and the loop would take this request alone at once anyway: run it
+            // on the caller's thread rather than hand it to the loop and back, two thread hops that are most of a
+            // request's cost at low load. The slot keeps the loop's runs and this one within MaxConcurrentRuns.
+            runHere = _queue.Count == 0 && RunsAtOnceAlone(pending) && _runSlots.Wait(0, CancellationToken.None);
+            if (!runHere)
             {
-                return Task.FromException<InferenceResult>(new InferenceRejectedException(
-                    $"The model's queue is full ({_queuedItems} of {Options.MaxQueuedItems} items waiting).", EstimateRetryAfter()));
+                if (_queuedItems > 0 && _queuedItems + items > Options.MaxQueuedItems)
+                {
+                    return Task.FromException<InferenceResult>(new InferenceRejectedException(
+                        $"The model's queue is full ({_queuedItems} of {Options.MaxQueuedItems} items waiting).", EstimateRetryAfter()));
+                }
+
+                _queue.AddLast(pending.Node);
+                _queuedItems += items;
+
+                // Inside the lock so that the run that takes the request finds the handles to release. A token
+                // cancelled meanwhile runs Abandon right here, which is fine: the lock is reentrant.
+                pending.TimeoutTimer = _timeProvider.CreateTimer(
+                    _ => Abandon(pending, timeout), null, timeout < LongestTimeout ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                if (cancellationToken.CanBeCanceled)
+                {
+                    pending.CancellationRegistration = cancellationToken.UnsafeRegister(_ => Abandon(pending, timedOutAfter: null), null);
+                }
+
+                // A loop parked on a batch's queue delay is woken only when the arrival could close a batch early;
+                // waking it for every request costs a thread hop and a scan of the queue each, for nothing.
+                if (_wakeUp is not null && (!_waitingForBatchToFill || _queuedItems >= _wakeAtItems || RunsAtOnceAlone(pending)))
+                {
+                    wakeUp = TakeWakeUp();
+                }
             }
+        }
 
-            _queue.AddLast(pending.Node);
-            _queuedItems += items;
-
-            // Inside the lock so that the run that takes the request finds the handles to release. A token cancelled
-            // meanwhile runs Abandon right here, which is fine: the lock is reentrant.
-            pending.TimeoutTimer = _timeProvider.CreateTimer(
-                _ => Abandon(pending, timeout), null, timeout < LongestTimeout ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            if (cancellationToken.CanBeCanceled)
+        if (runHere)
+        {
+            try
             {
-                pending.CancellationRegistration = cancellationToken.UnsafeRegister(_ => Abandon(pending, timedOutAfter: null), null);
+                Execute([pending]);
             }
-
-            wakeUp = TakeWakeUp();
+            finally
+            {
+                _runSlots.Release();
+            }
         }
 
         wakeUp?.TrySetResult();
@@ -195,6 +227,15 @@ internal abstract class QueuedScheduler : IInferenceScheduler
     /// </summary>
     protected abstract TimeSpan? SelectNextRun(LinkedList<PendingInference> queue, long now, List<PendingInference> batch);
 
+    /// <summary>Whether <see cref="SelectNextRun"/> would take this request at once were it alone in the queue.</summary>
+    protected abstract bool RunsAtOnceAlone(PendingInference pending);
+
+    /// <summary>
+    /// While the loop waits out a batch's queue delay: the items queued at which an arrival may fill a batch and so
+    /// must wake it (1: every arrival). Fewer wake-ups are only an optimisation; the delay bounds what a missed one costs.
+    /// </summary>
+    protected virtual int WakeAtQueuedItems => 1;
+
     private static InferenceRejectedException Unloading() => new("The model is being unloaded.");
 
     private async Task RunLoopAsync()
@@ -216,9 +257,13 @@ internal abstract class QueuedScheduler : IInferenceScheduler
                 var wait = SelectNextRun(_queue, _timeProvider.GetTimestamp(), batch);
                 if (batch.Count == 0)
                 {
+                    // The slot goes back before the loop counts as idle, so a caller that sees it idle finds it free.
+                    _runSlots.Release();
                     _wakeUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     parked = _wakeUp.Task;
                     _idle = true;
+                    _waitingForBatchToFill = wait is not null;
+                    _wakeAtItems = WakeAtQueuedItems;
                     idleWaiter = _idleWaiter;
                     _idleWaiter = null;
 
@@ -237,7 +282,6 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 
             if (parked is not null)
             {
-                _runSlots.Release();
                 idleWaiter?.TrySetResult();
                 await parked;
                 continue;

@@ -18,8 +18,9 @@ public sealed class BoundedSchedulerTests
         runner.Gate.Reset();
         var requests = Enumerable.Range(0, 3).Select(i => Rows(2, seed: i)).ToArray();
 
-        var tasks = requests.Select(request => scheduler.InferAsync(request)).ToArray();
+        var first = InferElsewhereAsync(scheduler, requests[0]);
         await runner.Entered.WaitAsync(Patience);
+        Task<InferenceResult>[] tasks = [first, .. requests.Skip(1).Select(request => scheduler.InferAsync(request))];
         Assert.Equal(2, scheduler.QueuedItems);
         runner.Gate.Set();
         var results = await Task.WhenAll(tasks).WaitAsync(Patience);
@@ -36,12 +37,32 @@ public sealed class BoundedSchedulerTests
     }
 
     [Fact]
+    public async Task InferAsync_NothingQueuedAndASlotFree_RunsOnTheCallersThread()
+    {
+        var runner = new FakeRunner(hasBatchDimension: false);
+        await using var scheduler = Create(runner);
+        var request = Rows(1, seed: 5);
+        var ranOn = -1;
+        runner.DuringRun = () => ranOn = Environment.CurrentManagedThreadId;
+        await scheduler.WhenIdleAsync();
+
+        var thread = Environment.CurrentManagedThreadId;
+        var task = scheduler.InferAsync(request);
+
+        Assert.True(task.IsCompletedSuccessfully);
+        Assert.Equal(thread, ranOn);
+        AssertAnswers(request, await task);
+        Assert.Equal(TimeSpan.Zero, (await task).QueueTime);
+        Assert.Equal([1], _executed);
+    }
+
+    [Fact]
     public async Task InferAsync_BatchDimensionWithBatchingOff_CountsRowsAgainstTheQueue()
     {
         var runner = new FakeRunner();
         await using var scheduler = Create(runner, maxQueued: 5);
         runner.Gate.Reset();
-        var running = scheduler.InferAsync(Rows(4, seed: 1));
+        var running = InferElsewhereAsync(scheduler, Rows(4, seed: 1));
         await runner.Entered.WaitAsync(Patience);
 
         var queued = scheduler.InferAsync(Rows(5, seed: 2));
@@ -61,7 +82,7 @@ public sealed class BoundedSchedulerTests
         var runner = new FakeRunner(hasBatchDimension: false);
         await using var scheduler = Create(runner);
         runner.Gate.Reset();
-        var running = scheduler.InferAsync(Rows(1, seed: 1));
+        var running = InferElsewhereAsync(scheduler, Rows(1, seed: 1));
         await runner.Entered.WaitAsync(Patience);
         using var cancellation = new CancellationTokenSource();
 
@@ -123,7 +144,7 @@ public sealed class BoundedSchedulerTests
         await using var scheduler = Create(runner, concurrentRuns: 2);
         runner.Gate.Reset();
 
-        var tasks = Enumerable.Range(0, 3).Select(i => scheduler.InferAsync(Rows(1, seed: i))).ToArray();
+        var tasks = Enumerable.Range(0, 3).Select(i => InferElsewhereAsync(scheduler, Rows(1, seed: i))).ToArray();
         await runner.Entered.WaitAsync(Patience);
         await runner.Entered.WaitAsync(Patience);
         runner.Gate.Set();
@@ -151,7 +172,7 @@ public sealed class BoundedSchedulerTests
         var runner = new FakeRunner(hasBatchDimension: false);
         var scheduler = Create(runner);
         runner.Gate.Reset();
-        var running = scheduler.InferAsync(Rows(1, seed: 1));
+        var running = InferElsewhereAsync(scheduler, Rows(1, seed: 1));
         await runner.Entered.WaitAsync(Patience);
         var waiting = scheduler.InferAsync(Rows(1, seed: 2));
 

@@ -56,8 +56,8 @@ public sealed class DynamicBatcherTests
     {
         await using var batcher = Create(maxBatchSize: 4, delay: TimeSpan.FromHours(1));
 
-        var a = batcher.InferAsync(Rows(2, seed: 1));
-        var b = batcher.InferAsync(Rows(2, seed: 2));
+        var a = InferElsewhereAsync(batcher, Rows(2, seed: 1));
+        var b = InferElsewhereAsync(batcher, Rows(2, seed: 2));
         var c = batcher.InferAsync(Rows(1, seed: 3));
         await Task.WhenAll(a, b).WaitAsync(Patience);
         await batcher.WhenIdleAsync();
@@ -110,6 +110,20 @@ public sealed class DynamicBatcherTests
         Assert.Equal(TimeSpan.FromMilliseconds(10), results[0].QueueTime);
         Assert.Equal(TimeSpan.FromMilliseconds(6), results[1].QueueTime);
         Assert.Equal(3, results[0].BatchItems);
+    }
+
+    [Fact]
+    public async Task InferAsync_IdleAndNoQueueDelay_RunsOnTheCallersThread()
+    {
+        await using var batcher = Create(maxBatchSize: 8, delay: TimeSpan.Zero);
+        var request = Rows(2, seed: 3);
+        await batcher.WhenIdleAsync();
+
+        var task = batcher.InferAsync(request);
+
+        Assert.True(task.IsCompletedSuccessfully);
+        AssertAnswers(request, await task);
+        Assert.Equal([2L], _runner.RunRows);
     }
 
     [Fact]
@@ -180,7 +194,7 @@ public sealed class DynamicBatcherTests
     {
         await using var batcher = Create(maxBatchSize: 8, maxQueued: 4);
         _runner.Gate.Reset();
-        var running = batcher.InferAsync(Rows(8, seed: 1));
+        var running = InferElsewhereAsync(batcher, Rows(8, seed: 1));
         await _runner.Entered.WaitAsync(Patience);
 
         var queued = new[] { batcher.InferAsync(Rows(3, seed: 2)), batcher.InferAsync(Rows(1, seed: 3)) };
@@ -218,7 +232,7 @@ public sealed class DynamicBatcherTests
     {
         await using var batcher = Create(maxBatchSize: 8, defaultTimeout: TimeSpan.FromSeconds(3));
         _runner.Gate.Reset();
-        var running = batcher.InferAsync(Rows(8, seed: 1));
+        var running = InferElsewhereAsync(batcher, Rows(8, seed: 1));
         await _runner.Entered.WaitAsync(Patience);
         var doomed = batcher.InferAsync(Rows(1, seed: 2));
 
@@ -293,7 +307,7 @@ public sealed class DynamicBatcherTests
         _runner.DuringRun = () => _time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(TimeSpan.FromSeconds(2), (await batcher.InferAsync(Rows(4, seed: 1)).WaitAsync(Patience)).ComputeTime);
         _runner.Gate.Reset();
-        var running = batcher.InferAsync(Rows(4, seed: 2));
+        var running = InferElsewhereAsync(batcher, Rows(4, seed: 2));
         await _runner.Entered.WaitAsync(Patience);
         await _runner.Entered.WaitAsync(Patience);
         var queued = new[] { batcher.InferAsync(Rows(4, seed: 3)), batcher.InferAsync(Rows(4, seed: 4)) };
@@ -311,7 +325,7 @@ public sealed class DynamicBatcherTests
     {
         var batcher = Create(maxBatchSize: 8);
         _runner.Gate.Reset();
-        var running = batcher.InferAsync(Rows(8, seed: 1));
+        var running = InferElsewhereAsync(batcher, Rows(8, seed: 1));
         await _runner.Entered.WaitAsync(Patience);
         var waiting = batcher.InferAsync(Rows(1, seed: 2));
 
@@ -346,8 +360,8 @@ public sealed class DynamicBatcherTests
         await using var batcher = Create(maxBatchSize: 2, concurrentRuns: 2);
         _runner.Gate.Reset();
 
-        var a = batcher.InferAsync(Rows(2, seed: 1));
-        var b = batcher.InferAsync(Rows(2, seed: 2));
+        var a = InferElsewhereAsync(batcher, Rows(2, seed: 1));
+        var b = InferElsewhereAsync(batcher, Rows(2, seed: 2));
         await _runner.Entered.WaitAsync(Patience);
         await _runner.Entered.WaitAsync(Patience);
         _runner.Gate.Set();

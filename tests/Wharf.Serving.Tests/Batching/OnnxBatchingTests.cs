@@ -35,7 +35,7 @@ public sealed class OnnxBatchingTests
         // Hold the loop in a first run while every client queues its first request, so the next batch is sure to
         // hold many requests; then let the clients go on concurrently.
         runner.Gate.Reset();
-        var blocker = batcher.InferAsync(Request(new Random(-1), 1));
+        var blocker = InferElsewhereAsync(batcher, Request(new Random(-1), 1));
         await runner.Entered.WaitAsync(Patience);
         var firsts = requests.Select(client => batcher.InferAsync(client[0])).ToArray();
         runner.Gate.Set();

@@ -9,6 +9,13 @@ internal static class TestTensors
 {
     public static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Sends <paramref name="request"/> from a thread-pool thread: a scheduler with nothing queued runs a request on
+    /// its caller's thread, so a test that holds the runner at its gate must not be that caller.
+    /// </summary>
+    public static Task<InferenceResult> InferElsewhereAsync(IInferenceScheduler scheduler, InferenceRequest request) =>
+        Task.Run(() => scheduler.InferAsync(request));
+
     /// <summary>A tensor of <paramref name="shape"/> with seeded random contents (BYTES: strings of 0–5 bytes).</summary>
     public static InferenceTensor Random(string name, TensorDataType dataType, long[] shape, int seed)
     {
