@@ -13,6 +13,7 @@ using Wharf.Server.Storage;
 using Wharf.Server.Tests.Infrastructure;
 using Wharf.Server.Tests.Models;
 using Wharf.Server.Tests.Tracking;
+using Wharf.Server.Tests.Ui;
 
 namespace Wharf.Server.Tests.Images;
 
@@ -297,5 +298,38 @@ public abstract class ModelImageBuildTests
         }
 
         Assert.True(info?.Status == ModelImageBuildStatuses.Succeeded, info?.Log);
+    }
+    [Fact]
+    public async Task VersionPage_ShowsImagePanel_DeveloperRebuildsViewerRefused()
+    {
+        await using var s = await StartAsync();
+        await EnableAsync(s);
+        await RegisterIrisAsync(s);
+        await ProcessAsync(s);
+        var built = await ImageAsync(s);
+        var page = $"/models/{s.Project}/iris/versions/1";
+        using var viewer = s.Server.Anonymous().Http;
+        ModelTestFiles.Authorize(viewer, await ModelTestFiles.MemberTokenAsync(s.Server.Services, s.Project, ProjectRole.Viewer));
+
+        var html = await s.Dev.Http.GetStringAsync(new Uri(page, UriKind.Relative));
+        var viewerHtml = await viewer.GetStringAsync(new Uri(page, UriKind.Relative));
+        var forged = await UiForms.PostFormAsync(viewer, page, html, "image-rebuild", []);
+        var afterForged = await ImageAsync(s);
+        var posted = await UiForms.PostFormAsync(s.Dev.Http, page, html, "image-rebuild", []);
+        var afterPost = await ImageAsync(s);
+
+        Assert.Contains($"/{s.Project}/images/iris:v1</code>", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"image-status\">SUCCEEDED<", html, StringComparison.Ordinal);
+        Assert.Contains($"podman pull --tls-verify=false ", html, StringComparison.Ordinal);
+        Assert.Contains("<pre class=\"log\" data-testid=\"image-log\">", html, StringComparison.Ordinal);
+        Assert.Contains(built.Digest!, html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"image-rebuild\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"image-status\">SUCCEEDED<", viewerHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"image-rebuild\"", viewerHtml, StringComparison.Ordinal);
+        // The viewer's page has no form (so no antiforgery token of its own): refused either way, nothing queued.
+        Assert.True(forged.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest, forged.StatusCode.ToString());
+        Assert.Equal(ModelImageBuildStatuses.Succeeded, afterForged.Status);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(ModelImageBuildStatuses.Pending, afterPost.Status);
     }
 }
