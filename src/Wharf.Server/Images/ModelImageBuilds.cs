@@ -45,12 +45,12 @@ internal sealed class ModelImageBuilds(
             join m in db.RegisteredModels on v.ModelId equals m.Id
             join p in db.Projects on m.ProjectId equals p.Id
             join s in db.Set<ModelImageSetting>() on p.Id equals s.ProjectId
-            where s.Enabled && v.Status == ModelVersionStatus.Ready
+            where s.Enabled && v.Status == ModelVersionStatus.Ready && v.CreationTime >= s.EnabledSince
                 && !db.Set<ModelImageBuild>().Any(b => b.VersionId == v.Id)
-            select new { VersionId = v.Id, ProjectId = p.Id, Project = p.Name, Model = m.Name, v.Version, v.CreationTime, s.EnabledAt })
+            select new { VersionId = v.Id, ProjectId = p.Id, Project = p.Name, Model = m.Name, v.Version })
             .OrderBy(x => x.VersionId).Take(500).ToListAsync(cancellationToken);
         var added = 0;
-        foreach (var v in owed.Where(v => v.EnabledAt is { } since && v.CreationTime >= since.ToUnixTimeMilliseconds()))
+        foreach (var v in owed)
         {
             added += await InsertPendingAsync(v.VersionId, v.ProjectId, ImageReference(v.Project, v.Model, v.Version), cancellationToken);
         }

@@ -19,8 +19,11 @@ internal sealed class ModelImageSetting
     /// <summary>An image whose layers replace the configured serving runtime layer; null for the configured runtime.</summary>
     public string? RuntimeImage { get; set; }
 
-    /// <summary>When builds were last switched on: only versions created since are built without being asked.</summary>
-    public DateTimeOffset? EnabledAt { get; set; }
+    /// <summary>
+    /// When builds were last switched on, in Unix milliseconds like <c>models_versions.creation_time</c>: only versions
+    /// created since are built without being asked (the comparison stays in SQL).
+    /// </summary>
+    public long? EnabledSince { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 }

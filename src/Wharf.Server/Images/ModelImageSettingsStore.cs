@@ -61,7 +61,7 @@ internal sealed class ModelImageSettingsStore(WharfDbContext db, RegistryStore r
 
         if (settings.Enabled && !row.Enabled)
         {
-            row.EnabledAt = now;
+            row.EnabledSince = now.ToUnixTimeMilliseconds();
         }
 
         row.Enabled = settings.Enabled;

@@ -332,4 +332,19 @@ public abstract class ModelImageBuildTests
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Equal(ModelImageBuildStatuses.Pending, afterPost.Status);
     }
+    [Fact]
+    public async Task EnabledAfterVersion_NotBuiltUntilAsked_ThenBuilt()
+    {
+        await using var s = await StartAsync();
+        await RegisterIrisAsync(s);
+        await EnableAsync(s);
+
+        Assert.Equal(0, await ProcessAsync(s));
+        await ImageAsync(s, HttpStatusCode.NotFound);
+        var asked = await s.Dev.Http.PostAsync(ImagePath(s.Project, "iris", 1), null);
+        Assert.Equal(1, await ProcessAsync(s));
+
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+        Assert.Equal(ModelImageBuildStatuses.Succeeded, (await ImageAsync(s)).Status);
+    }
 }

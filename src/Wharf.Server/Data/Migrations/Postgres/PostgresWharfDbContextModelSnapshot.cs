@@ -757,9 +757,9 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
-                    b.Property<DateTimeOffset?>("EnabledAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("enabled_at");
+                    b.Property<long?>("EnabledSince")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enabled_since");
 
                     b.Property<string>("RuntimeImage")
                         .HasMaxLength(400)

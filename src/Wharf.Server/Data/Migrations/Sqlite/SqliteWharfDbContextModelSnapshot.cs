@@ -726,9 +726,9 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("enabled");
 
-                    b.Property<long?>("EnabledAt")
+                    b.Property<long?>("EnabledSince")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("enabled_at");
+                        .HasColumnName("enabled_since");
 
                     b.Property<string>("RuntimeImage")
                         .HasMaxLength(400)

@@ -1,8 +1,10 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Wharf.Server.Data.Migrations.Sqlite
+namespace Wharf.Server.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class ModelImageBuilds : Migration
@@ -14,18 +16,18 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                 name: "model_image_builds",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    version_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    project_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    image_reference = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    manifest_digest = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    log = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: false),
-                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    lease_expires_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    version_id = table.Column<long>(type: "bigint", nullable: false),
+                    project_id = table.Column<long>(type: "bigint", nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    image_reference = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    manifest_digest = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    log = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -48,12 +50,12 @@ namespace Wharf.Server.Data.Migrations.Sqlite
                 name: "model_image_settings",
                 columns: table => new
                 {
-                    project_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    base_image = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    runtime_image = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    enabled_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    project_id = table.Column<long>(type: "bigint", nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    base_image = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    runtime_image = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    enabled_since = table.Column<long>(type: "bigint", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
