@@ -164,6 +164,7 @@ public abstract class ModelImageBuildTests
         await using var s = await StartAsync();
         await EnableAsync(s);
         await RegisterIrisAsync(s);
+        var rawFiles = await ModelImageTestData.RewriteAsRawFilesAsync(s.Server.Services, s.Project, "iris", 1);
 
         await ProcessAsync(s);
         var built = await ImageAsync(s);
@@ -171,6 +172,8 @@ public abstract class ModelImageBuildTests
 
         Assert.True(built.Status == ModelImageBuildStatuses.Succeeded, built.Log);
         Assert.Equal(4, manifest.Layers.Count);
+        Assert.All(manifest.Layers.Skip(2), l => Assert.Equal(MediaTypes.OciLayerTar, l.MediaType));
+        Assert.DoesNotContain(manifest.Layers, l => rawFiles.Values.Contains(l.Digest));
         Assert.Contains("copied into a tar layer at model/model.onnx", built.Log, StringComparison.Ordinal);
     }
 

@@ -79,6 +79,14 @@ internal static class ModelImageTestData
         foreach (var raw in old.Layers)
         {
             var title = raw.Annotations![ModelStore.TitleAnnotation];
+            if (raw.MediaType == MediaTypes.OciLayerTar)
+            {
+                // Already the new format (registration writes it since the model-layers change): kept as is.
+                byTitle[title] = raw.Digest;
+                layers.Add(Layer(raw.Digest, raw.Size, MediaTypes.OciLayerTar, title, raw.Annotations![FileDigest], raw.Annotations![FileSize]));
+                continue;
+            }
+
             using var tar = new MemoryStream();
             var written = await new DeterministicLayer()
                 .AddFileUnder("model", title, raw.Size, async ct => (await blobs.OpenReadAsync(raw.Digest, ct))!)
@@ -87,16 +95,60 @@ internal static class ModelImageTestData
             await blobs.WriteAsync(tar, written.Descriptor.Digest);
             await registry.RecordBlobAsync(repository.Id, written.Descriptor.Digest, written.Descriptor.Size);
             byTitle[title] = written.Descriptor.Digest;
-            layers.Add($$$"""{"mediaType":"{{{MediaTypes.OciLayerTar}}}","digest":"{{{written.Descriptor.Digest}}}","size":{{{written.Descriptor.Size}}},"annotations":{"{{{ModelStore.TitleAnnotation}}}":"{{{title}}}"}}""");
+            layers.Add(Layer(written.Descriptor.Digest, written.Descriptor.Size, MediaTypes.OciLayerTar, title, raw.Digest.ToString(), raw.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
+        await PushVersionManifestAsync(db, registry, repository, version, old, layers);
+        return byTitle;
+    }
+
+    /// <summary>
+    /// Rewrites a READY version into the old model format: one raw file layer (<c>application/octet-stream</c>, title =
+    /// path) per file, from the new format's file digest annotations. Returns the raw layer digests by title.
+    /// </summary>
+    public static async Task<Dictionary<string, Digest>> RewriteAsRawFilesAsync(IServiceProvider services, string project, string model, int number)
+    {
+        await RewriteAsTarLayersAsync(services, project, model, number);
+        await using var scope = services.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<RegistryStore>();
+        var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
+        var version = await (from v in db.ModelVersions join m in db.RegisteredModels on v.ModelId equals m.Id
+                             join p in db.Projects on m.ProjectId equals p.Id
+                             where p.Name == project && m.Name == model && v.Version == number select v).SingleAsync();
+        var repository = (await registry.FindRepositoryAsync($"{project}/models/{model}"))!;
+        var head = (await registry.FindManifestHeadAsync(repository.Name, version.ManifestDigest!, isDigest: true))!;
+        var tars = ManifestParser.TryParse((await registry.FindManifestContentAsync(head.Id))!, head.MediaType, out _)!;
+        var layers = new List<string>();
+        var byTitle = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        foreach (var tar in tars.Layers)
+        {
+            var title = tar.Annotations![ModelStore.TitleAnnotation];
+            var digest = Digest.Parse(tar.Annotations![FileDigest]);
+            var size = long.Parse(tar.Annotations![FileSize], System.Globalization.CultureInfo.InvariantCulture);
+            await registry.RecordBlobAsync(repository.Id, digest, size);
+            byTitle[title] = digest;
+            layers.Add($$$"""{"mediaType":"application/octet-stream","digest":"{{{digest}}}","size":{{{size}}},"annotations":{"{{{ModelStore.TitleAnnotation}}}":"{{{title}}}"}}""");
+        }
+
+        await PushVersionManifestAsync(db, registry, repository, version, tars, layers);
+        return byTitle;
+    }
+
+    private const string FileDigest = "vnd.wharf.model.file.digest";
+    private const string FileSize = "vnd.wharf.model.file.size";
+
+    private static string Layer(Digest digest, long size, string mediaType, string title, string fileDigest, string fileSize)
+        => $$$"""{"mediaType":"{{{mediaType}}}","digest":"{{{digest}}}","size":{{{size}}},"annotations":{"{{{ModelStore.TitleAnnotation}}}":"{{{title}}}","{{{FileDigest}}}":"{{{fileDigest}}}","{{{FileSize}}}":"{{{fileSize}}}"}}""";
+
+    private static async Task PushVersionManifestAsync(
+        WharfDbContext db, RegistryStore registry, RegistryRepository repository, ModelVersion version, Manifest old, List<string> layers)
+    {
         var manifest = Encoding.UTF8.GetBytes(
             $$$"""{"schemaVersion":2,"mediaType":"{{{MediaTypes.OciManifest}}}","artifactType":"{{{ModelStore.ArtifactType}}}","config":{"mediaType":"{{{old.Config!.MediaType}}}","digest":"{{{old.Config.Digest}}}","size":{{{old.Config.Size}}}},"layers":[{{{string.Join(",", layers)}}}]}""");
         var parsed = ManifestParser.TryParse(manifest, MediaTypes.OciManifest, out var error) ?? throw new InvalidOperationException(error);
         var digest = Digest.Sha256(manifest);
-        Assert.Empty(await registry.PutManifestAsync(repository, digest, manifest, parsed, $"v{number}"));
+        Assert.Empty(await registry.PutManifestAsync(repository, digest, manifest, parsed, $"v{version.Version}"));
         version.ManifestDigest = digest.ToString();
         await db.SaveChangesAsync();
-        return byTitle;
     }
 }
