@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Wharf.Client.Auth;
+using Wharf.Client.Images;
 using Wharf.Client.Models;
 using Wharf.Client.Registry;
 
@@ -43,4 +44,6 @@ namespace Wharf.Client;
 [JsonSerializable(typeof(RegisterModelVersionRequest))]
 [JsonSerializable(typeof(SetModelAliasRequest))]
 [JsonSerializable(typeof(ModelPullResult))]
+[JsonSerializable(typeof(ModelImageSettings))]
+[JsonSerializable(typeof(ModelImageBuildInfo))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

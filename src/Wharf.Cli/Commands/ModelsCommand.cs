@@ -26,6 +26,7 @@ internal static class ModelsCommand
             ModelsRegisterCommand.Create(stdout, stderr),
             ModelsAliasCommand.Create(stdout, stderr),
             ModelsPullCommand.Create(stdout, stderr),
+            ModelsImageCommand.Create(stdout, stderr),
         };
         command.Options.Add(ProjectOption);
         return command;

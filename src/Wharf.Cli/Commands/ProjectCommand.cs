@@ -12,6 +12,7 @@ internal static class ProjectCommand
         CreateCommand(stdout, stderr),
         ListCommand(stdout, stderr),
         ProjectMembersCommand.Create(stdout, stderr),
+        ProjectImageBuildsCommand.Create(stdout, stderr),
     };
 
     private static Command CreateCommand(TextWriter stdout, TextWriter stderr)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
 using Wharf.Server.Events.Webhooks;
+using Wharf.Server.Images;
 using Wharf.Server.Models;
 using Wharf.Server.Registry;
 using Wharf.Server.Tracking;
@@ -91,6 +92,10 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ModelVersionTag> ModelVersionTags => Set<ModelVersionTag>();
 
     public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+
+    public DbSet<ModelImageSetting> ModelImageSettings => Set<ModelImageSetting>();
+
+    public DbSet<ModelImageBuild> ModelImageBuilds => Set<ModelImageBuild>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -122,6 +127,8 @@ internal abstract class WharfDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyAuthModel();
         modelBuilder.ApplyTrackingModel(postgres: this is PostgresWharfDbContext);
         modelBuilder.ApplyModelsModel();
+        modelBuilder.ApplyConfiguration(new ModelImageSettingConfiguration());
+        modelBuilder.ApplyConfiguration(new ModelImageBuildConfiguration());
         modelBuilder.ApplyWebhooksModel();
     }
 

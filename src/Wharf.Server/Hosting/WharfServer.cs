@@ -3,6 +3,7 @@ using Wharf.Server.Auth;
 using Wharf.Server.Data;
 using Wharf.Server.Events;
 using Wharf.Server.Events.Webhooks;
+using Wharf.Server.Images;
 using Wharf.Server.Models;
 using Wharf.Server.Registry;
 using Wharf.Server.Storage;
@@ -87,6 +88,7 @@ public sealed class WharfServer
         builder.Services.AddWharfAuth();
         builder.Services.AddWharfTracking();
         builder.Services.AddWharfModels();
+        builder.Services.AddWharfModelImages();
         builder.Services.AddWharfWebhooks();
         builder.Services.AddWharfUi();
 
@@ -105,6 +107,7 @@ public sealed class WharfServer
         app.MapWharfAuth();
         app.MapWharfTracking();
         app.MapWharfModels();
+        app.MapWharfModelImages();
         app.MapWharfWebhooks();
         app.MapWharfUi();
         return app;

@@ -670,6 +670,112 @@ namespace Wharf.Server.Data.Migrations.Postgres
                     b.ToTable("webhook_delivery_attempts", (string)null);
                 });
 
+            modelBuilder.Entity("Wharf.Server.Images.ModelImageBuild", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ImageReference")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("image_reference");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("Log")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("log");
+
+                    b.Property<string>("ManifestDigest")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("manifest_digest");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_image_builds");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_model_image_builds_project_id");
+
+                    b.HasIndex("VersionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_image_builds_version_id");
+
+                    b.HasIndex("Status", "LeaseExpiresAt")
+                        .HasDatabaseName("ix_model_image_builds_status_lease_expires_at");
+
+                    b.ToTable("model_image_builds", (string)null);
+                });
+
+            modelBuilder.Entity("Wharf.Server.Images.ModelImageSetting", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("BaseImage")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("base_image");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<long?>("EnabledSince")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enabled_since");
+
+                    b.Property<string>("RuntimeImage")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("runtime_image");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_model_image_settings");
+
+                    b.ToTable("model_image_settings", (string)null);
+                });
+
             modelBuilder.Entity("Wharf.Server.Models.ModelAlias", b =>
                 {
                     b.Property<long>("ModelId")
@@ -1619,6 +1725,33 @@ namespace Wharf.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_delivery_attempts_webhook_deliveries_delivery_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Images.ModelImageBuild", b =>
+                {
+                    b.HasOne("Wharf.Server.Auth.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_image_builds_projects_project_id");
+
+                    b.HasOne("Wharf.Server.Models.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_image_builds_models_versions_version_id");
+                });
+
+            modelBuilder.Entity("Wharf.Server.Images.ModelImageSetting", b =>
+                {
+                    b.HasOne("Wharf.Server.Auth.Project", null)
+                        .WithOne()
+                        .HasForeignKey("Wharf.Server.Images.ModelImageSetting", "ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_image_settings_projects_project_id");
                 });
 
             modelBuilder.Entity("Wharf.Server.Models.ModelAlias", b =>
