@@ -56,8 +56,8 @@ public sealed class DynamicBatcherTests
     {
         await using var batcher = Create(maxBatchSize: 4, delay: TimeSpan.FromHours(1));
 
-        var a = InferElsewhereAsync(batcher, Rows(2, seed: 1));
-        var b = InferElsewhereAsync(batcher, Rows(2, seed: 2));
+        var a = batcher.InferAsync(Rows(2, seed: 1));
+        var b = batcher.InferAsync(Rows(2, seed: 2));
         var c = batcher.InferAsync(Rows(1, seed: 3));
         await Task.WhenAll(a, b).WaitAsync(Patience);
         await batcher.WhenIdleAsync();
