@@ -16,8 +16,19 @@ internal sealed record MlpModel(string Name, int[] Widths)
     /// <summary>The small model: little compute per item, so per-request overhead dominates.</summary>
     public static readonly MlpModel Small = new("small", [4, 16, 3]);
 
-    /// <summary>The compute-heavier model: about 1.3 M multiply-adds per item.</summary>
-    public static readonly MlpModel Heavy = new("heavy", [256, 1024, 1024, 10]);
+    /// <summary>
+    /// A middle model: about 1.3 M multiply-adds per item, some 25 us of compute per item at the best batch on this
+    /// machine: less than an HTTP request costs, so HTTP bounds what any server makes of it.
+    /// </summary>
+    public static readonly MlpModel Medium = new("medium", [256, 1024, 1024, 10]);
+
+    /// <summary>
+    /// The compute-heavier model: about 21 M multiply-adds per item (20 M parameters, the size of a ResNet-50), so
+    /// compute, not HTTP, bounds a server's throughput and the efficiency against R(B) says what batching achieves.
+    /// </summary>
+    public static readonly MlpModel Heavy = new("heavy", [1024, 4096, 4096, 10]);
+
+    public static IReadOnlyList<MlpModel> All { get; } = [Small, Medium, Heavy];
 
     public int InputFeatures => Widths[0];
 
