@@ -33,14 +33,14 @@ internal sealed class PendingInference
 
     public TaskCompletionSource<InferenceResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ITimer? TimeoutTimer { get; set; }
+    /// <summary>How long the request may wait in the queue.</summary>
+    public TimeSpan Timeout { get; set; }
+
+    /// <summary>The scheduler clock's timestamp at which it stops waiting (<see cref="long.MaxValue"/>: never).</summary>
+    public long Deadline { get; set; } = long.MaxValue;
 
     public CancellationTokenRegistration CancellationRegistration { get; set; }
 
-    /// <summary>Stops the timeout and cancellation callbacks; safe to call more than once and from inside them.</summary>
-    public void ReleaseWaitHandles()
-    {
-        TimeoutTimer?.Dispose();
-        CancellationRegistration.Unregister();
-    }
+    /// <summary>Stops the cancellation callback; safe to call more than once and from inside it.</summary>
+    public void ReleaseWaitHandles() => CancellationRegistration.Unregister();
 }

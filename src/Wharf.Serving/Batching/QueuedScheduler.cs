@@ -14,8 +14,9 @@ namespace Wharf.Serving.Batching;
 /// queue. A request larger than the whole bound is admitted only into an empty queue, so it can run at all.
 /// </para>
 /// <para>
-/// Leaving without running: a request's timeout and its caller's cancellation are armed while it waits; either
-/// one takes it out of the queue and completes its caller (rejected or cancelled), so it never runs. Once a run
+/// Leaving without running: a request's timeout and its caller's cancellation are armed while it waits (the
+/// timeouts of all waiting requests share one timer, set for the earliest deadline); either one takes it out of the
+/// queue and completes its caller (rejected or cancelled), so it never runs. Once a run
 /// has taken it, it completes with that run: runs cannot be interrupted, and completing the caller early would let
 /// it recycle input buffers the run is still reading.
 /// </para>
@@ -46,6 +47,12 @@ internal abstract class QueuedScheduler : IInferenceScheduler
     private readonly LinkedList<PendingInference> _queue = new();
     private readonly SemaphoreSlim _runSlots;
     private readonly ITimer _delayTimer;
+
+    // One timer for every queued request's timeout, armed for the earliest deadline (_armedDeadline; long.MaxValue:
+    // disarmed). A request that leaves the queue early leaves it armed; when it fires for nothing, it re-arms for the
+    // earliest deadline still waiting. A timer per request cost more than the rest of a batched request.
+    private readonly ITimer _timeoutTimer;
+    private long _armedDeadline = long.MaxValue;
     private readonly Task _loop;
     private int _queuedItems;
     private bool _disposed;
@@ -76,6 +83,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
         _batchExecuted = batchExecuted;
         _runSlots = new SemaphoreSlim(options.MaxConcurrentRuns, options.MaxConcurrentRuns);
         _delayTimer = timeProvider.CreateTimer(static state => ((QueuedScheduler)state!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timeoutTimer = timeProvider.CreateTimer(static state => ((QueuedScheduler)state!).ExpireOverdue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -125,13 +133,21 @@ internal abstract class QueuedScheduler : IInferenceScheduler
                 _queue.AddLast(pending.Node);
                 _queuedItems += items;
 
-                // Inside the lock so that the run that takes the request finds the handles to release. A token
+                pending.Timeout = timeout;
+                if (timeout < LongestTimeout)
+                {
+                    pending.Deadline = pending.EnqueuedAt + (long)((Int128)timeout.Ticks * _timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+                    if (pending.Deadline < _armedDeadline)
+                    {
+                        ArmTimeoutTimer(pending.Deadline, pending.EnqueuedAt);
+                    }
+                }
+
+                // Inside the lock so that the run that takes the request finds the registration to release. A token
                 // cancelled meanwhile runs Abandon right here, which is fine: the lock is reentrant.
-                pending.TimeoutTimer = _timeProvider.CreateTimer(
-                    _ => Abandon(pending, timeout), null, timeout < LongestTimeout ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 if (cancellationToken.CanBeCanceled)
                 {
-                    pending.CancellationRegistration = cancellationToken.UnsafeRegister(_ => Abandon(pending, timedOutAfter: null), null);
+                    pending.CancellationRegistration = cancellationToken.UnsafeRegister(_ => Abandon(pending), null);
                 }
 
                 // A loop parked on a batch's queue delay is woken only when the arrival could close a batch early;
@@ -196,6 +212,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
         }
 
         await _delayTimer.DisposeAsync();
+        await _timeoutTimer.DisposeAsync();
         _runSlots.Dispose();
     }
 
@@ -399,10 +416,9 @@ internal abstract class QueuedScheduler : IInferenceScheduler
         }
     }
 
-    // The request's timeout fired (timedOutAfter set) or its caller cancelled (null) while it waited.
-    private void Abandon(PendingInference pending, TimeSpan? timedOutAfter)
+    // The request's caller cancelled while it waited.
+    private void Abandon(PendingInference pending)
     {
-        TimeSpan retryAfter;
         lock (_lock)
         {
             if (pending.Node.List is null)
@@ -412,19 +428,65 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 
             _queue.Remove(pending.Node);
             _queuedItems -= pending.Items;
-            retryAfter = EstimateRetryAfter();
         }
 
         pending.ReleaseWaitHandles();
-        if (timedOutAfter is { } timeout)
+        pending.Completion.TrySetCanceled(pending.CancellationToken);
+    }
+
+    // The timeout timer fired: every request past its deadline leaves the queue rejected; the timer is armed again
+    // for the earliest deadline left.
+    private void ExpireOverdue()
+    {
+        List<PendingInference>? overdue = null;
+        TimeSpan retryAfter;
+        lock (_lock)
         {
+            var now = _timeProvider.GetTimestamp();
+            var earliest = long.MaxValue;
+            for (var node = _queue.First; node is not null;)
+            {
+                var next = node.Next;
+                var pending = node.Value;
+                if (pending.Deadline <= now)
+                {
+                    _queue.Remove(node);
+                    _queuedItems -= pending.Items;
+                    (overdue ??= []).Add(pending);
+                }
+                else
+                {
+                    earliest = Math.Min(earliest, pending.Deadline);
+                }
+
+                node = next;
+            }
+
+            _armedDeadline = long.MaxValue;
+            if (earliest != long.MaxValue && !_disposed)
+            {
+                ArmTimeoutTimer(earliest, now);
+            }
+
+            retryAfter = EstimateRetryAfter();
+        }
+
+        foreach (var pending in overdue ?? [])
+        {
+            pending.ReleaseWaitHandles();
             pending.Completion.TrySetException(new InferenceRejectedException(
-                $"The request waited longer than its timeout of {timeout.TotalMilliseconds:0.###} ms.", retryAfter));
+                $"The request waited longer than its timeout of {pending.Timeout.TotalMilliseconds:0.###} ms.", retryAfter));
         }
-        else
-        {
-            pending.Completion.TrySetCanceled(pending.CancellationToken);
-        }
+    }
+
+    // Under _lock.
+    private void ArmTimeoutTimer(long deadline, long now)
+    {
+        _armedDeadline = deadline;
+        // Rounded up: a timer that fired before the deadline would find nothing overdue and re-arm for zero.
+        var frequency = _timeProvider.TimestampFrequency;
+        var due = TimeSpan.FromTicks((long)((((Int128)Math.Max(0, deadline - now) * TimeSpan.TicksPerSecond) + frequency - 1) / frequency));
+        _timeoutTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private TaskCompletionSource? TakeWakeUp()

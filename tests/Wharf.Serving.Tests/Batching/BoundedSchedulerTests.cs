@@ -101,6 +101,35 @@ public sealed class BoundedSchedulerTests
         Assert.Equal(2, runner.Runs.Count);
     }
 
+    [Fact]
+    public async Task InferAsync_TimeoutsOutOfArrivalOrder_EachExpiresAtItsOwnDeadline()
+    {
+        var runner = new FakeRunner(hasBatchDimension: false);
+        await using var scheduler = Create(runner);
+        runner.Gate.Reset();
+        var running = InferElsewhereAsync(scheduler, Rows(1, seed: 1));
+        await runner.Entered.WaitAsync(Patience);
+
+        var patient = scheduler.InferAsync(Rows(1, seed: 2, timeout: TimeSpan.FromSeconds(5)));
+        var hasty = scheduler.InferAsync(Rows(1, seed: 3, timeout: TimeSpan.FromSeconds(1)));
+        var kept = scheduler.InferAsync(Rows(1, seed: 4));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var first = await Assert.ThrowsAsync<InferenceRejectedException>(() => hasty.WaitAsync(Patience));
+        Assert.Contains("timeout of 1000 ms", first.Message, StringComparison.Ordinal);
+        Assert.False(patient.IsCompleted);
+        Assert.Equal(2, scheduler.QueuedItems);
+
+        _time.Advance(TimeSpan.FromSeconds(4));
+        var second = await Assert.ThrowsAsync<InferenceRejectedException>(() => patient.WaitAsync(Patience));
+        Assert.Contains("timeout of 5000 ms", second.Message, StringComparison.Ordinal);
+        Assert.Equal(1, scheduler.QueuedItems);
+
+        runner.Gate.Set();
+        await Task.WhenAll(running, kept).WaitAsync(Patience);
+        Assert.Equal(2, runner.Runs.Count);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
