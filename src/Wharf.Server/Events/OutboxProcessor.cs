@@ -15,8 +15,8 @@ namespace Wharf.Server.Events;
 ///  feature:     db.AddEvent(e); SaveChanges ──► outbox_events row, in the SAME transaction as the change
 ///  1 fan-out:   event with dispatched_at NULL ──► one outbox_deliveries row per interested subscriber, and
 ///               dispatched_at set, in one transaction (a conditional UPDATE, so two dispatchers never both do it)
-///  2 deliver:   due rows (undelivered, next_attempt_at &lt;= now, lease free, no earlier undelivered row for the
-///               same subscriber and aggregate) ──► leased (conditional UPDATE) ──► subscriber.HandleAsync in its
+///  2 deliver:   due rows (undelivered, next_attempt_at &lt;= now, lease free, no earlier row of the same
+///               subscriber and aggregate still owed unless delivered first in the same pass) ──► leased (conditional UPDATE) ──► subscriber.HandleAsync in its
 ///               own DI scope ──► delivered_at, or attempts+1 and next_attempt_at = now + backoff
 ///  3 clean up:  events whose deliveries are all done, older than the retention ──► deleted (deliveries cascade)
 /// </code>
@@ -122,24 +122,41 @@ internal sealed class OutboxProcessor(
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        var due = await db.OutboxDeliveries
-            .Where(d => d.DeliveredAt == null
-                        && d.NextAttemptAt <= now
-                        && (d.LeaseExpiresAt == null || d.LeaseExpiresAt <= now)
-                        && subscriberNames.Contains(d.Subscriber))
-            .Where(d => d.AggregateKey == null
-                        || !db.OutboxDeliveries.Any(earlier => earlier.Subscriber == d.Subscriber
-                                                               && earlier.AggregateKey == d.AggregateKey
-                                                               && earlier.EventId < d.EventId
-                                                               && earlier.DeliveredAt == null))
-            .OrderBy(d => d.EventId)
-            .Take(options.Value.BatchSize)
-            .Select(d => d.Id)
-            .ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        // Per subscriber and aggregate, events go out in order: an aggregate whose subscriber still owes an event
+        // this pass cannot take (waiting for its retry, or leased by another dispatcher) sits the pass out, and
+        // the other due rows go in event order, so a run of one aggregate's events goes out in one pass. Asking
+        // per subscriber for its few held-back aggregates keeps a pass linear in the backlog: a per-row "is an
+        // earlier one still owed" probe made every pass quadratic in one busy repository's events.
+        var candidates = new List<DeliveryCandidate>();
+        foreach (var name in subscriberNames)
+        {
+            var heldBack = await db.OutboxDeliveries
+                .Where(d => d.Subscriber == name
+                            && d.DeliveredAt == null
+                            && d.AggregateKey != null
+                            && (d.NextAttemptAt > now || (d.LeaseExpiresAt != null && d.LeaseExpiresAt > now)))
+                .Select(d => d.AggregateKey!)
+                .Distinct()
+                .ToListAsync(cancellationToken);
+            candidates.AddRange(await db.OutboxDeliveries
+                .Where(d => d.Subscriber == name
+                            && d.DeliveredAt == null
+                            && d.NextAttemptAt <= now
+                            && (d.LeaseExpiresAt == null || d.LeaseExpiresAt <= now)
+                            && (d.AggregateKey == null || !heldBack.Contains(d.AggregateKey)))
+                .OrderBy(d => d.EventId)
+                .Take(options.Value.BatchSize)
+                .Select(d => new DeliveryCandidate(d.Id, d.EventId, d.Subscriber, d.AggregateKey))
+                .ToListAsync(cancellationToken));
+        }
+
+        candidates = [.. candidates.OrderBy(c => c.EventId).ThenBy(c => c.Id).Take(options.Value.BatchSize)];
+        if (candidates.Count == 0)
         {
             return default;
         }
+
+        var due = candidates.Select(c => c.Id).ToList();
 
         // Lease what is still free; the lease condition is repeated in the UPDATE so that a concurrent dispatcher
         // that leased some of these rows in the meantime keeps them.
@@ -155,22 +172,44 @@ internal sealed class OutboxProcessor(
             .Include(d => d.Event)
             .Where(d => d.LeaseId == leaseId)
             .OrderBy(d => d.EventId)
-            .ToListAsync(cancellationToken);
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
 
+        // An aggregate stalls for the rest of the pass once one of its events was not ours to deliver (leased or
+        // delivered by another dispatcher meanwhile) or failed: its later events wait for a later pass.
+        var stalled = new HashSet<(string Subscriber, string AggregateKey)>();
         var delivered = 0;
         var failed = 0;
         try
         {
-            foreach (var delivery in leased)
+            foreach (var candidate in candidates)
             {
+                var key = candidate.AggregateKey is null ? default : (candidate.Subscriber, candidate.AggregateKey);
+                if (!leased.TryGetValue(candidate.Id, out var delivery))
+                {
+                    if (candidate.AggregateKey is not null)
+                    {
+                        stalled.Add(key);
+                    }
+
+                    continue;
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await DeliverOneAsync(delivery, cancellationToken))
+                if (candidate.AggregateKey is not null && stalled.Contains(key))
+                {
+                    // Handed back untouched.
+                }
+                else if (await DeliverOneAsync(delivery, cancellationToken))
                 {
                     delivered++;
                 }
                 else
                 {
                     failed++;
+                    if (candidate.AggregateKey is not null)
+                    {
+                        stalled.Add(key);
+                    }
                 }
 
                 delivery.LeaseId = null;
@@ -259,4 +298,6 @@ internal sealed class OutboxProcessor(
             .CountAsync(d => d.DeliveredAt == null && subscriberNames.Contains(d.Subscriber), cancellationToken);
         return events + deliveries;
     }
+
+    private sealed record DeliveryCandidate(long Id, long EventId, string Subscriber, string? AggregateKey);
 }

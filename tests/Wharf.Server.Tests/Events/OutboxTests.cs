@@ -152,6 +152,46 @@ public abstract class OutboxTests : DatabaseTestBase
     }
 
     [Fact]
+    public async Task RunOnceAsync_BacklogOfOneAggregate_DeliveredInOrderInOnePass()
+    {
+        await using var services = await StartAsync();
+        var processor = services.GetRequiredService<OutboxProcessor>();
+        var ids = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add(await AddEventAsync(services, new ThingRenamed("repo", $"v{i}"), "repository:busy"));
+        }
+
+        var result = await processor.RunOnceAsync();
+
+        Assert.Equal(60, result.Delivered);
+        Assert.Equal(ids, journal.Accepted(HealthySubscriber.SubscriberName));
+        Assert.Equal(ids, journal.Accepted(FlakySubscriber.SubscriberName));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_AggregateStuckBehindAFailureWithAFullBatchBehindIt_OtherAggregatesStillDelivered()
+    {
+        await using var services = await StartAsync();
+        var processor = services.GetRequiredService<OutboxProcessor>();
+        var batch = services.GetRequiredService<IOptions<EventsOptions>>().Value.BatchSize;
+        journal.FailNext(FlakySubscriber.SubscriberName, calls: 1);
+        var stuck = await AddEventAsync(services, new ThingRenamed("stuck", "0"), "thing:stuck");
+        await RunUntilIdleAsync(processor);
+        for (var i = 1; i <= batch + 10; i++)
+        {
+            await AddEventAsync(services, new ThingRenamed("stuck", $"{i}"), "thing:stuck");
+        }
+
+        var other = await AddEventAsync(services, new ThingRenamed("other", "1"), "thing:other");
+        await RunUntilIdleAsync(processor);
+
+        Assert.Equal([other], journal.Accepted(FlakySubscriber.SubscriberName));
+        Assert.Equal([stuck, other], journal.Calls(FlakySubscriber.SubscriberName).Select(c => c.Envelope.Id));
+        Assert.Equal(batch + 12, journal.Accepted(HealthySubscriber.SubscriberName).Count);
+    }
+
+    [Fact]
     public async Task RunOnceAsync_DeliveryLeasedByAnotherDispatcher_WaitsForTheLeaseToExpire()
     {
         await using var services = await StartAsync();
