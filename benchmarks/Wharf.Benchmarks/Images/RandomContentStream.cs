@@ -1,3 +1,5 @@
+using Wharf.TestModels;
+
 namespace Wharf.Benchmarks.Images;
 
 /// <summary>A read-only stream of <paramref name="length"/> pseudo-random bytes from a seed: the same seed, the same bytes.</summary>

@@ -1,3 +1,5 @@
+using Wharf.TestModels;
+
 namespace Wharf.Benchmarks.Storage;
 
 /// <summary>Bytes in memory behind a stream that cannot seek, like a request body; reads complete synchronously.</summary>

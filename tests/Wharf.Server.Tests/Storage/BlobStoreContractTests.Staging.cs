@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Wharf.Oci;
 using Wharf.Server.Storage;
+using Wharf.TestModels;
 
 namespace Wharf.Server.Tests.Storage;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Wharf.Oci;
+using Wharf.TestModels;
 
 namespace Wharf.Server.Tests.Storage;
 

@@ -1,3 +1,5 @@
+using Wharf.TestModels;
+
 namespace Wharf.Server.Tests.Storage;
 
 /// <summary>A non-seekable stream over bytes in memory that hands them out a few at a time, like a slow client.</summary>

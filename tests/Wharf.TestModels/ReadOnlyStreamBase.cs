@@ -1,11 +1,11 @@
-namespace Wharf.Server.Tests.Storage;
+namespace Wharf.TestModels;
 
 /// <summary>
-/// What every forward-only, read-only stream the storage tests feed a store repeats: it cannot seek or be written, its reads complete
-/// synchronously (the async overloads wrap <see cref="Read(Span{byte})"/>), and its length and position are unknown
-/// unless a subclass says them. A subclass writes only how a read fills a buffer.
+/// What every forward-only, read-only stream the tests and benchmarks feed Wharf repeats: it cannot seek or be
+/// written, its reads complete synchronously (the async overloads wrap <see cref="Read(Span{byte})"/>), and its length
+/// and position are unknown unless a subclass says them. A subclass writes only how a read fills a buffer.
 /// </summary>
-internal abstract class ReadOnlyStreamBase : Stream
+public abstract class ReadOnlyStreamBase : Stream
 {
     public override bool CanRead => true;
 
