@@ -1,14 +1,7 @@
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Wharf.Client.Webhooks;
+using Wharf.Server.Tests.Events.Webhooks;
 
 namespace Wharf.Cli.Tests;
 
@@ -18,19 +11,9 @@ public sealed class WebhooksCommandTests
     [Fact]
     public async Task Webhooks_CreatePingDeliveriesRemove_WorkEndToEnd()
     {
-        var received = 0;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        await using var receiver = builder.Build();
-        receiver.Run(context =>
-        {
-            Interlocked.Increment(ref received);
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            return Task.CompletedTask;
-        });
-        await receiver.StartAsync();
-        var port = new Uri(receiver.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = _ => (StatusCodes.Status200OK, null);
+        var port = receiver.Port;
         await using var server = await LocalServer.StartAsync($"--Wharf:Webhooks:AllowedNetworks:0=127.0.0.1:{port}", "--Wharf:Webhooks:PollInterval=00:00:00.200");
         await Ok(server, "project", "create", "ml");
 
@@ -61,7 +44,7 @@ public sealed class WebhooksCommandTests
         var delivery = Assert.Single(page.Deliveries);
         Assert.Equal(ping.DeliveryId, delivery.DeliveryId);
         Assert.Equal("delivered", delivery.State);
-        Assert.Equal(1, received);
+        Assert.Single(receiver.Received);
         Assert.Contains("wharf.ping", table, StringComparison.Ordinal);
         Assert.Contains("No webhooks.", after, StringComparison.Ordinal);
     }

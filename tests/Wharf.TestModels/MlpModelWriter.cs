@@ -4,14 +4,16 @@ using Google.Protobuf;
 namespace Wharf.TestModels;
 
 /// <summary>
-/// Writes a small two-layer perceptron as an ONNX model (IR version 8, opset 13) with seeded random weights, for
-/// serving tests that need real compute with a dynamic batch dimension. The same arguments give the same bytes.
+/// Writes a float multilayer perceptron as an ONNX model (IR version 8, opset 13) with seeded pseudo-random weights,
+/// for serving tests and benchmarks that need real compute with a dynamic batch dimension. The same arguments give
+/// the same bytes.
 /// </summary>
 /// <remarks>
-/// The graph:
+/// The graph, for widths <c>[W0, W1, ..., Wn]</c>:
 /// <code>
-/// input float[batch, I] ─ MatMul w1[I, H] ─ Add b1[H] ─ Relu ─ MatMul w2[H, O] ─► output float[batch, O]
+/// input float[batch, W0] ─ MatMul w0[W0, W1] ─ Add b0[W1] ─ Relu ─ ... ─ MatMul w(n-1)[W(n-1), Wn] ─ Add b(n-1)[Wn] ─► output float[batch, Wn]
 /// </code>
+/// Weights are scaled by 1/sqrt(fan-in) and biases by 0.1, so activations stay of order one through the layers.
 /// </remarks>
 public static class MlpModelWriter
 {
@@ -23,40 +25,69 @@ public static class MlpModelWriter
 
     private const int Float = 1;
 
-    /// <summary>Encodes the perceptron as an ONNX <c>ModelProto</c>.</summary>
-    public static byte[] Serialize(int inputs, int hidden, int outputs, int seed)
+    /// <summary>Encodes a two-layer perceptron (<paramref name="inputs"/> to <paramref name="hidden"/> to <paramref name="outputs"/>).</summary>
+    public static byte[] Serialize(int inputs, int hidden, int outputs, int seed) => Serialize([inputs, hidden, outputs], seed);
+
+    /// <summary>Encodes a perceptron with a layer between each pair of consecutive <paramref name="widths"/> as an ONNX <c>ModelProto</c>.</summary>
+    /// <param name="widths">The input width, each hidden width, then the output width; at least two.</param>
+    /// <param name="seed">Seeds the weights.</param>
+    /// <param name="graphName">The graph's <c>name</c>.</param>
+    /// <param name="producerName">The model's <c>producer_name</c>.</param>
+    public static byte[] Serialize(IReadOnlyList<int> widths, int seed, string graphName = "mlp", string producerName = OnnxModelWriter.ProducerName)
     {
-        var random = new Random(seed);
-        float[] Weights(int count) => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
-        var w1 = Weights(inputs * hidden);
-        var b1 = Weights(hidden);
-        var w2 = Weights(hidden * outputs);
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(widths.Count, 2);
 
         // ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8 (OperatorSetIdProto: domain 1, version 2).
         return ProtobufFields.Message(model =>
         {
             model.WriteInt64(1, OnnxModelWriter.IrVersion);
-            model.WriteString(2, OnnxModelWriter.ProducerName);
-            model.WriteMessage(7, graph =>
-            {
-                // GraphProto: node 1, name 2, initializer 5, input 11, output 12.
-                graph.WriteMessage(1, node => WriteNode(node, "MatMul", [InputName, "w1"], "h1"));
-                graph.WriteMessage(1, node => WriteNode(node, "Add", ["h1", "b1"], "h2"));
-                graph.WriteMessage(1, node => WriteNode(node, "Relu", ["h2"], "h3"));
-                graph.WriteMessage(1, node => WriteNode(node, "MatMul", ["h3", "w2"], OutputName));
-                graph.WriteString(2, "mlp");
-                graph.WriteMessage(5, tensor => WriteFloatTensor(tensor, "w1", w1, inputs, hidden));
-                graph.WriteMessage(5, tensor => WriteFloatTensor(tensor, "b1", b1, hidden));
-                graph.WriteMessage(5, tensor => WriteFloatTensor(tensor, "w2", w2, hidden, outputs));
-                graph.WriteMessage(11, value => WriteBatchValueInfo(value, InputName, inputs));
-                graph.WriteMessage(12, value => WriteBatchValueInfo(value, OutputName, outputs));
-            });
+            model.WriteString(2, producerName);
+            model.WriteMessage(7, graph => WriteGraph(graph, widths, seed, graphName));
             model.WriteMessage(8, opset =>
             {
                 opset.WriteString(1, "");
                 opset.WriteInt64(2, OnnxModelWriter.OpsetVersion);
             });
         });
+    }
+
+    // GraphProto: node 1, name 2, initializer 5, input 11, output 12.
+    private static void WriteGraph(CodedOutputStream graph, IReadOnlyList<int> widths, int seed, string name)
+    {
+        var random = new Random(seed);
+        var current = InputName;
+        var layers = widths.Count - 1;
+        for (var layer = 0; layer < layers; layer++)
+        {
+            var last = layer == layers - 1;
+            var (weights, biases) = ($"w{layer}", $"b{layer}");
+            var product = $"matmul{layer}";
+            var sum = last ? OutputName : $"add{layer}";
+            var input = current;
+            graph.WriteMessage(1, node => WriteNode(node, "MatMul", [input, weights], product));
+            graph.WriteMessage(1, node => WriteNode(node, "Add", [product, biases], sum));
+            current = sum;
+            if (!last)
+            {
+                var activated = $"relu{layer}";
+                graph.WriteMessage(1, node => WriteNode(node, "Relu", [sum], activated));
+                current = activated;
+            }
+        }
+
+        graph.WriteString(2, name);
+        for (var layer = 0; layer < layers; layer++)
+        {
+            int rows = widths[layer], columns = widths[layer + 1];
+            var scale = (float)(1 / Math.Sqrt(rows));
+            var l = layer;
+            graph.WriteMessage(5, tensor => WriteFloatTensor(tensor, $"w{l}", random, scale, rows, columns));
+            graph.WriteMessage(5, tensor => WriteFloatTensor(tensor, $"b{l}", random, 0.1f, columns));
+        }
+
+        graph.WriteMessage(11, value => WriteBatchValueInfo(value, InputName, widths[0]));
+        graph.WriteMessage(12, value => WriteBatchValueInfo(value, OutputName, widths[^1]));
     }
 
     // NodeProto: input 1, output 2, name 3, op_type 4.
@@ -72,8 +103,8 @@ public static class MlpModelWriter
         node.WriteString(4, opType);
     }
 
-    // TensorProto: dims 1, data_type 2, name 8, raw_data 9.
-    private static void WriteFloatTensor(CodedOutputStream tensor, string name, float[] values, params int[] dims)
+    // TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian IEEE 754); values uniform in [-scale, scale).
+    private static void WriteFloatTensor(CodedOutputStream tensor, string name, Random random, float scale, params int[] dims)
     {
         foreach (var dim in dims)
         {
@@ -82,10 +113,11 @@ public static class MlpModelWriter
 
         tensor.WriteInt64(2, Float);
         tensor.WriteString(8, name);
-        var raw = new byte[values.Length * sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
+        var count = dims.Aggregate(1, (a, b) => a * b);
+        var raw = new byte[count * sizeof(float)];
+        for (var i = 0; i < count; i++)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), (float)((random.NextDouble() * 2) - 1) * scale);
         }
 
         tensor.WriteBytes(9, raw);

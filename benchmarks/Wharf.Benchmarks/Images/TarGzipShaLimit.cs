@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Wharf.Oci.Layout;
 
 namespace Wharf.Benchmarks.Images;
 
@@ -13,10 +14,10 @@ internal static class TarGzipShaLimit
     public static (string Digest, string DiffId, long Size) WriteLayer(IReadOnlyList<(string ImagePath, string? Source)> entries, string destination, bool gzip)
     {
         using var file = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        using var compressed = new HashingStream(file);
+        using var compressed = new HashingWriteStream(file);
         var zip = gzip ? new GZipStream(compressed, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true) : null;
         string diffId;
-        using (var uncompressed = new HashingStream(zip ?? (Stream)compressed))
+        using (var uncompressed = new HashingWriteStream(zip ?? (Stream)compressed))
         {
             // Flushed, not disposed: disposing a BufferedStream disposes the stream under it, and its hash with it.
             var buffered = new BufferedStream(uncompressed, 1 << 16);
@@ -44,12 +45,12 @@ internal static class TarGzipShaLimit
             }
 
             buffered.Flush();
-            diffId = uncompressed.Digest();
+            diffId = uncompressed.GetDigest().ToString();
         }
 
         zip?.Dispose();
-        var size = compressed.Length64;
-        return (gzip ? compressed.Digest() : diffId, diffId, size);
+        var size = compressed.BytesWritten;
+        return (gzip ? compressed.GetDigest().ToString() : diffId, diffId, size);
     }
 
     /// <summary>A directory tree's entries under an image path (directories and files; this benchmark's inputs have no symlinks).</summary>

@@ -1,25 +1,11 @@
+using Wharf.TestModels;
+
 namespace Wharf.Benchmarks.Storage;
 
 /// <summary>Bytes in memory behind a stream that cannot seek, like a request body; reads complete synchronously.</summary>
-internal sealed class NonSeekableStream(byte[] content) : Stream
+internal sealed class NonSeekableStream(byte[] content) : ReadOnlyStreamBase
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -28,20 +14,4 @@ internal sealed class NonSeekableStream(byte[] content) : Stream
         _position += count;
         return count;
     }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Wharf.Interop.Tests.Infrastructure;
+using Wharf.Server.Tests.Events.Webhooks;
 using Wharf.TestModels;
 
 namespace Wharf.Interop.Tests.Models;
@@ -114,7 +115,8 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         Assert.Equal(manifestDescriptor.Digest, moved.GetProperty("digest").GetString());
 
         // The receiver got the move too, signed with the secret the server returned when the webhook was created.
-        var hook = await wharf.Receiver.FirstAsync(r => IsAliasMove(r, project), patience.Token);
+        await wharf.Receiver.WaitUntilAsync(received => received.Any(r => IsAliasMove(r, project)));
+        var hook = wharf.Receiver.Received.First(r => IsAliasMove(r, project));
         using var hookBody = JsonDocument.Parse(hook.Body);
         var data = hookBody.RootElement.GetProperty("data");
 
@@ -132,7 +134,7 @@ public sealed class IrisEndToEndTests(ModelsWharfFixture wharf) : IClassFixture<
         using var http = new HttpClient { BaseAddress = wharf.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ownerToken);
         using var response = await http.PostAsJsonAsync(
-            $"api/v1/projects/{project}/webhooks", new { url = wharf.Receiver.Url.ToString(), events = new[] { "models.alias-set" } });
+            $"api/v1/projects/{project}/webhooks", new { url = wharf.Receiver.Url("/hooks/wharf").ToString(), events = new[] { "models.alias-set" } });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"webhook create answered {(int)response.StatusCode}: {text}");
         using var created = JsonDocument.Parse(text);

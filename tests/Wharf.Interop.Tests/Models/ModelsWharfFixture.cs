@@ -8,6 +8,7 @@ using Wharf.Interop.Tests.Infrastructure;
 using Wharf.Server.Auth;
 using Wharf.Server.Events;
 using Wharf.Server.Hosting;
+using Wharf.Server.Tests.Events.Webhooks;
 
 namespace Wharf.Interop.Tests.Models;
 
@@ -61,7 +62,7 @@ public sealed class ModelsWharfFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
-        _factory = new Factory(Receiver.Address);
+        _factory = new Factory($"127.0.0.1:{Receiver.Port}");
         _factory.UseKestrel(0);
         _factory.StartServer();
         var address = new Uri(_factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Wharf.Oci;
 using Wharf.Server.Storage;
+using Wharf.TestModels;
 
 namespace Wharf.Server.Tests.Storage;
 
@@ -140,41 +141,23 @@ public abstract partial class BlobStoreContractTests
     }
 
     /// <summary>Yields some bytes, then fails as a dropped connection would.</summary>
-    private sealed class FailingStream(byte[] content, int failAfter) : Stream
+    private sealed class FailingStream(byte[] content, int failAfter) : ReadOnlyStreamBase
     {
         private int _position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
         public override long Position { get => _position; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> buffer)
         {
             if (_position >= failAfter)
             {
                 throw new IOException("connection reset by peer");
             }
 
-            var n = Math.Min(Math.Min(count, failAfter - _position), content.Length - _position);
-            Array.Copy(content, _position, buffer, offset, n);
+            var n = Math.Min(Math.Min(buffer.Length, failAfter - _position), content.Length - _position);
+            content.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

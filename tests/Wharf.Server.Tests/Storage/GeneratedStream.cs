@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Wharf.Oci;
+using Wharf.TestModels;
 
 namespace Wharf.Server.Tests.Storage;
 
@@ -8,7 +9,7 @@ namespace Wharf.Server.Tests.Storage;
 /// returns at most <see cref="MaxReadSize"/> bytes per read, and hashes what it hands out so a test knows the digest
 /// without a second pass.
 /// </summary>
-internal sealed class GeneratedStream : Stream
+internal sealed class GeneratedStream : ReadOnlyStreamBase
 {
     private const int BlockSize = 1 << 20;
     private readonly byte[] _block = new byte[BlockSize];
@@ -40,18 +41,6 @@ internal sealed class GeneratedStream : Stream
         ? Digest.FromHash(_algorithm, _hash.GetCurrentHash())
         : throw new InvalidOperationException("The stream was not read to its end.");
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The digest of the content a stream with these arguments produces.</summary>
     public static Digest DigestOf(long length, int seed = 1, string algorithm = "sha256")
     {
@@ -59,8 +48,6 @@ internal sealed class GeneratedStream : Stream
         stream.CopyTo(Null, BlockSize);
         return stream.Digest;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -90,19 +77,6 @@ internal sealed class GeneratedStream : Stream
         cancellationToken.ThrowIfCancellationRequested();
         return Read(buffer.Span);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

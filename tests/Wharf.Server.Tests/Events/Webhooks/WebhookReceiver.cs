@@ -13,6 +13,7 @@ namespace Wharf.Server.Tests.Events.Webhooks;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (Kestrel, its own port) that records every request and answers what
 /// <see cref="Respond"/> says for the n-th request (1-based): a status code, and a Location for redirects.
+/// Wharf.Cli.Tests and Wharf.Interop.Tests compile this file (and <see cref="ReceivedWebhook"/>) in as linked sources.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
