@@ -3,8 +3,7 @@ namespace Wharf.Serving.Sources;
 /// <summary>
 /// A read-only pass-through that remembers the first exception its inner stream threw, so the layer writer can tell
 /// the blob's own failure (digest mismatch, truncated transfer) from what a tar reader made of the bytes.
-/// Zero-length reads (TarReader makes them) are answered here: Wharf.Oci's verifying streams take any read that returns
-/// 0 for the end of the blob and would fail a correct blob as too short.
+/// Zero-length reads (TarReader makes them) are answered here without reaching the inner stream.
 /// </summary>
 internal sealed class ReadFailureStream(Stream inner) : Stream
 {
