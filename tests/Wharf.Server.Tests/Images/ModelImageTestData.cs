@@ -67,12 +67,7 @@ internal static class ModelImageTestData
         var registry = scope.ServiceProvider.GetRequiredService<RegistryStore>();
         var blobs = scope.ServiceProvider.GetRequiredService<IBlobStore>();
         var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
-        var version = await (from v in db.ModelVersions join m in db.RegisteredModels on v.ModelId equals m.Id
-                             join p in db.Projects on m.ProjectId equals p.Id
-                             where p.Name == project && m.Name == model && v.Version == number select v).SingleAsync();
-        var repository = (await registry.FindRepositoryAsync($"{project}/models/{model}"))!;
-        var head = (await registry.FindManifestHeadAsync(repository.Name, version.ManifestDigest!, isDigest: true))!;
-        var old = ManifestParser.TryParse((await registry.FindManifestContentAsync(head.Id))!, head.MediaType, out _)!;
+        var (version, repository, old) = await FindVersionManifestAsync(db, registry, project, model, number);
 
         var layers = new List<string>();
         var byTitle = new Dictionary<string, Digest>(StringComparer.Ordinal);
@@ -102,6 +97,18 @@ internal static class ModelImageTestData
         return byTitle;
     }
 
+    // The version's row, its model repository and its current manifest.
+    private static async Task<(ModelVersion Version, RegistryRepository Repository, Manifest Manifest)> FindVersionManifestAsync(
+        WharfDbContext db, RegistryStore registry, string project, string model, int number)
+    {
+        var version = await (from v in db.ModelVersions join m in db.RegisteredModels on v.ModelId equals m.Id
+                             join p in db.Projects on m.ProjectId equals p.Id
+                             where p.Name == project && m.Name == model && v.Version == number select v).SingleAsync();
+        var repository = (await registry.FindRepositoryAsync($"{project}/models/{model}"))!;
+        var head = (await registry.FindManifestHeadAsync(repository.Name, version.ManifestDigest!, isDigest: true))!;
+        return (version, repository, ManifestParser.TryParse((await registry.FindManifestContentAsync(head.Id))!, head.MediaType, out _)!);
+    }
+
     /// <summary>
     /// Rewrites a READY version into the old model format: one raw file layer (<c>application/octet-stream</c>, title =
     /// path) per file, from the new format's file digest annotations. Returns the raw layer digests by title.
@@ -112,12 +119,7 @@ internal static class ModelImageTestData
         await using var scope = services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<RegistryStore>();
         var db = scope.ServiceProvider.GetRequiredService<WharfDbContext>();
-        var version = await (from v in db.ModelVersions join m in db.RegisteredModels on v.ModelId equals m.Id
-                             join p in db.Projects on m.ProjectId equals p.Id
-                             where p.Name == project && m.Name == model && v.Version == number select v).SingleAsync();
-        var repository = (await registry.FindRepositoryAsync($"{project}/models/{model}"))!;
-        var head = (await registry.FindManifestHeadAsync(repository.Name, version.ManifestDigest!, isDigest: true))!;
-        var tars = ManifestParser.TryParse((await registry.FindManifestContentAsync(head.Id))!, head.MediaType, out _)!;
+        var (version, repository, tars) = await FindVersionManifestAsync(db, registry, project, model, number);
         var layers = new List<string>();
         var byTitle = new Dictionary<string, Digest>(StringComparer.Ordinal);
         foreach (var tar in tars.Layers)
