@@ -205,6 +205,10 @@ public sealed class DynamicBatcherTests
         Assert.True(rejected.RetryAfter >= TimeSpan.FromSeconds(1));
         _runner.Gate.Set();
         await running.WaitAsync(Patience);
+
+        // The run went on the caller's thread; the loop picks the queue up on its own thread. Only once it has set
+        // the batch's delay timer may the clock move, or the timer would count from after the move.
+        await batcher.WhenIdleAsync();
         _time.Advance(Delay);
         await Task.WhenAll(queued).WaitAsync(Patience);
         Assert.Equal([8L, 4L], _runner.RunRows);
