@@ -58,7 +58,6 @@ internal abstract class QueuedScheduler : IInferenceScheduler
     private bool _disposed;
     private bool _idle;
     private bool _waitingForBatchToFill;
-    private int _wakeAtItems;
     private TaskCompletionSource? _wakeUp;
     private TaskCompletionSource? _idleWaiter;
 
@@ -109,6 +108,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 
         var (items, signature) = Describe(request);
         var pending = new PendingInference(request, items, signature, _timeProvider.GetTimestamp(), cancellationToken);
+        var runsAtOnceAlone = RunsAtOnceAlone(pending);
         TaskCompletionSource? wakeUp = null;
         bool runHere;
         lock (_lock)
@@ -121,7 +121,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
             // Nothing waiting, a run slot free, and the loop would take this request alone at once anyway: run it
             // on the caller's thread rather than hand it to the loop and back, two thread hops that are most of a
             // request's cost at low load. The slot keeps the loop's runs and this one within MaxConcurrentRuns.
-            runHere = _queue.Count == 0 && RunsAtOnceAlone(pending) && _runSlots.Wait(0, CancellationToken.None);
+            runHere = _queue.Count == 0 && runsAtOnceAlone && _runSlots.Wait(0, CancellationToken.None);
             if (!runHere)
             {
                 if (_queuedItems > 0 && _queuedItems + items > Options.MaxQueuedItems)
@@ -152,7 +152,7 @@ internal abstract class QueuedScheduler : IInferenceScheduler
 
                 // A loop parked on a batch's queue delay is woken only when the arrival could close a batch early;
                 // waking it for every request costs a thread hop and a scan of the queue each, for nothing.
-                if (_wakeUp is not null && (!_waitingForBatchToFill || _queuedItems >= _wakeAtItems || RunsAtOnceAlone(pending)))
+                if (_wakeUp is not null && (!_waitingForBatchToFill || _queuedItems >= WakeAtQueuedItems || runsAtOnceAlone))
                 {
                     wakeUp = TakeWakeUp();
                 }
@@ -280,7 +280,6 @@ internal abstract class QueuedScheduler : IInferenceScheduler
                     parked = _wakeUp.Task;
                     _idle = true;
                     _waitingForBatchToFill = wait is not null;
-                    _wakeAtItems = WakeAtQueuedItems;
                     idleWaiter = _idleWaiter;
                     _idleWaiter = null;
 
