@@ -16,8 +16,8 @@ namespace Wharf.Server.Events;
 ///  1 fan-out:   event with dispatched_at NULL ──► one outbox_deliveries row per interested subscriber, and
 ///               dispatched_at set, in one transaction (a conditional UPDATE, so two dispatchers never both do it)
 ///  2 deliver:   due rows (undelivered, next_attempt_at &lt;= now, lease free, no earlier row of the same
-///               subscriber and aggregate still owed unless delivered first in the same pass) ──► leased (conditional UPDATE) ──► subscriber.HandleAsync in its
-///               own DI scope ──► delivered_at, or attempts+1 and next_attempt_at = now + backoff
+///               subscriber and aggregate still owed unless delivered first in the same pass) ──► leased
+///               (conditional UPDATE) ──► subscriber.HandleAsync in its own DI scope ──► delivered_at, or attempts+1 and next_attempt_at = now + backoff
 ///  3 clean up:  events whose deliveries are all done, older than the retention ──► deleted (deliveries cascade)
 /// </code>
 /// Each delivery row is written only after its subscriber returned, so a crash at any point leaves the row owed:
@@ -171,7 +171,6 @@ internal sealed class OutboxProcessor(
         var leased = await db.OutboxDeliveries
             .Include(d => d.Event)
             .Where(d => d.LeaseId == leaseId)
-            .OrderBy(d => d.EventId)
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         // An aggregate stalls for the rest of the pass once one of its events was not ours to deliver (leased or
@@ -183,32 +182,33 @@ internal sealed class OutboxProcessor(
         {
             foreach (var candidate in candidates)
             {
-                var key = candidate.AggregateKey is null ? default : (candidate.Subscriber, candidate.AggregateKey);
+                (string, string)? aggregate = candidate.AggregateKey is null ? null : (candidate.Subscriber, candidate.AggregateKey);
                 if (!leased.TryGetValue(candidate.Id, out var delivery))
                 {
-                    if (candidate.AggregateKey is not null)
+                    if (aggregate is { } notOurs)
                     {
-                        stalled.Add(key);
+                        stalled.Add(notOurs);
                     }
 
                     continue;
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                if (candidate.AggregateKey is not null && stalled.Contains(key))
+
+                // A stalled aggregate's later rows are handed back untouched.
+                if (aggregate is not { } key || !stalled.Contains(key))
                 {
-                    // Handed back untouched.
-                }
-                else if (await DeliverOneAsync(delivery, cancellationToken))
-                {
-                    delivered++;
-                }
-                else
-                {
-                    failed++;
-                    if (candidate.AggregateKey is not null)
+                    if (await DeliverOneAsync(delivery, cancellationToken))
                     {
-                        stalled.Add(key);
+                        delivered++;
+                    }
+                    else
+                    {
+                        failed++;
+                        if (aggregate is { } failing)
+                        {
+                            stalled.Add(failing);
+                        }
                     }
                 }
 
