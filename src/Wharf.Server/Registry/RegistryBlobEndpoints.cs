@@ -44,12 +44,7 @@ internal static class RegistryBlobEndpoints
 
         RegistryMetrics.BlobBytesServed(context, stream.Length);
 
-        // Range requests (206, 416), HEAD without a body, Content-Length and If-None-Match are the framework's.
-        return TypedResults.Stream(
-            stream,
-            "application/octet-stream",
-            entityTag: new EntityTagHeaderValue($"\"{digest}\""),
-            enableRangeProcessing: true);
+        return new BlobContentResult(stream, "application/octet-stream", new EntityTagHeaderValue($"\"{digest}\""));
     }
 
     public static async Task<IResult> DeleteAsync(HttpContext context, RepositoryName name, string reference, CancellationToken cancellationToken)

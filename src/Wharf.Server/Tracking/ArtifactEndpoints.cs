@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
 using Wharf.Server.Auth;
+using Wharf.Server.Storage;
 
 namespace Wharf.Server.Tracking;
 
@@ -60,15 +62,16 @@ internal static class ArtifactEndpoints
         var (artifact, content) = await store.OpenAsync(run.RunUuid, path.Relative, cancellationToken);
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        var entityTag = new EntityTagHeaderValue($"\"{artifact.Digest}\"");
 
         // SVG keeps its type so the run page can preview it through <img>, which never runs an image's scripts. Opened
         // directly it could, so it is sent as an attachment (a download, not a page) on top of the sandbox above.
         if (IsSvg(artifact.Path))
         {
-            return TypedResults.Stream(content, "image/svg+xml", fileDownloadName: artifact.Path[(artifact.Path.LastIndexOf('/') + 1)..], enableRangeProcessing: true);
+            return new BlobContentResult(content, "image/svg+xml", entityTag, downloadName: artifact.Path[(artifact.Path.LastIndexOf('/') + 1)..]);
         }
 
-        return TypedResults.Stream(content, ContentTypeOf(artifact.Path), enableRangeProcessing: true);
+        return new BlobContentResult(content, ContentTypeOf(artifact.Path), entityTag);
     }
 
     internal static async Task<IResult> UploadAsync(HttpContext context, ArtifactStore store, CancellationToken cancellationToken)

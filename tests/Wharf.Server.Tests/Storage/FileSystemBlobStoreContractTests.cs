@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Wharf.Server.Storage;
+using Wharf.Server.Tests.Infrastructure;
 
 namespace Wharf.Server.Tests.Storage;
 

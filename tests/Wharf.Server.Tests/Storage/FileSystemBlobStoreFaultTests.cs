@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Wharf.Oci;
 using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
+using Wharf.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Wharf.Server.Tests.Storage;

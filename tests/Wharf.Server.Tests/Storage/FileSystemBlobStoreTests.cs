@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Wharf.Oci;
 using Wharf.Server.Storage;
+using Wharf.Server.Tests.Infrastructure;
 
 namespace Wharf.Server.Tests.Storage;
 

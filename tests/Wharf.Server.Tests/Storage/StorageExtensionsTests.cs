@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Wharf.Server.Hosting;
 using Wharf.Server.Storage;
+using Wharf.Server.Tests.Infrastructure;
 
 namespace Wharf.Server.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Wharf.Server.Registry;
+namespace Wharf.Server.Storage;
 
 /// <summary>An inclusive byte range <c>[Start, End]</c>.</summary>
 internal readonly record struct ByteRange(long Start, long End)

@@ -1,6 +1,6 @@
-using Wharf.Server.Registry;
+using Wharf.Server.Storage;
 
-namespace Wharf.Server.Tests.Registry;
+namespace Wharf.Server.Tests.Storage;
 
 public sealed class ByteRangeTests
 {
