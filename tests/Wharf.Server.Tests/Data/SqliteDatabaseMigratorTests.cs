@@ -23,6 +23,28 @@ public sealed class SqliteDatabaseMigratorTests : DatabaseMigratorTests
     }
 
     [Fact]
+    public async Task PooledConnection_ReopenedByAnotherContext_KeepsItsPragmas()
+    {
+        await Database.MigrateAsync();
+        await using var services = Database.CreateServices();
+        var factory = services.GetRequiredService<IDbContextFactory<WharfDbContext>>();
+        object? firstHandle;
+        await using (var first = await factory.CreateDbContextAsync())
+        {
+            Assert.Equal("5000", await PragmaAsync(first, "busy_timeout"));
+            firstHandle = ((SqliteConnection)first.Database.GetDbConnection()).Handle;
+            await first.Database.CloseConnectionAsync();
+        }
+
+        // The pragmas run once per native connection: the second open reuses the pooled one and must still see them.
+        await using var second = await factory.CreateDbContextAsync();
+        Assert.Equal("5000", await PragmaAsync(second, "busy_timeout"));
+        Assert.Equal((1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), await PragmaAsync(second, "mmap_size"));
+        Assert.Equal("1", await PragmaAsync(second, "foreign_keys"));
+        Assert.Same(firstHandle, ((SqliteConnection)second.Database.GetDbConnection()).Handle);
+    }
+
+    [Fact]
     public async Task BackupPath_CopyTakenWithVacuumInto_IsACompleteDatabase()
     {
         await Database.MigrateAsync();
