@@ -14,6 +14,8 @@ namespace Wharf.Serving.Protocol;
 /// </summary>
 internal static class InferResponseWriter
 {
+    private const int FlushThreshold = 64 * 1024;
+
     public static async Task WriteAsync(
         HttpResponse response, string modelName, string modelVersion, ParsedInferRequest request,
         IReadOnlyList<InferenceTensor> outputs, CancellationToken cancellationToken)
@@ -54,13 +56,38 @@ internal static class InferResponseWriter
         response.ContentType = "application/octet-stream";
         response.Headers[InferRequestParser.HeaderLengthHeader] = header.WrittenCount.ToString(CultureInfo.InvariantCulture);
         response.ContentLength = length;
-        await response.Body.WriteAsync(header.WrittenMemory, cancellationToken);
+
+        // Small responses go into the response pipe and out in one flush: a write to the response stream per part
+        // would flush each, a send per part, and the client would wake for each. Large outputs are flushed as they
+        // go, so the pipe never holds a second copy of them.
+        var body = response.BodyWriter;
+        body.Write(header.WrittenSpan);
+        long unflushed = header.WrittenCount;
         for (var i = 0; i < outputs.Count; i++)
         {
-            if (request.Outputs[i].Binary)
+            if (!request.Outputs[i].Binary)
             {
-                await response.Body.WriteAsync(outputs[i].Data, cancellationToken);
+                continue;
             }
+
+            var data = outputs[i].Data;
+            while (!data.IsEmpty)
+            {
+                var part = data[..Math.Min(data.Length, FlushThreshold)];
+                body.Write(part.Span);
+                unflushed += part.Length;
+                data = data[part.Length..];
+                if (unflushed >= FlushThreshold)
+                {
+                    await body.FlushAsync(cancellationToken);
+                    unflushed = 0;
+                }
+            }
+        }
+
+        if (unflushed > 0)
+        {
+            await body.FlushAsync(cancellationToken);
         }
     }
 

@@ -32,6 +32,21 @@ public sealed class InferBinaryTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_BinaryOutputLargerThanOneFlush_RoundTripsBitForBit()
+    {
+        // 600 KB of output: the writer flushes it in 64 KiB parts rather than in one piece with the header.
+        var raw = RawTensor("FP32", elementCount: 150_000, seed: 11);
+        var header = $$$"""{"parameters":{"binary_data_output":true},"inputs":[{"name":"x","datatype":"FP32","shape":[50000,3],"parameters":{"binary_data_size":{{{raw.Length}}}}}]}""";
+
+        using var response = await fixture.Client.PostBinaryAsync("/v2/models/id_fp32/infer", header, raw);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (json, binary) = await ServingClient.ReadBinaryResponseAsync(response);
+        Assert.Equal("[50000,3]", json.GetProperty("outputs")[0].GetProperty("shape").GetRawText());
+        Assert.Equal(raw, binary);
+    }
+
+    [Fact]
     public async Task Infer_BinaryInputJsonOutput_ReturnsJson()
     {
         var raw = new byte[12];
