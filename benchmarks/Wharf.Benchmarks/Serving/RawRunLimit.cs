@@ -7,7 +7,9 @@ namespace Wharf.Benchmarks.Serving;
 /// <summary>
 /// The raw limit R(b): <c>InferenceSession.Run</c> in a loop with everything preallocated (input and output OrtValues
 /// over pinned arrays, one RunOptions), at each batch size, after a warm-up; the median of the repetitions. Runs in
-/// its own process (<c>serving-raw</c>) so the harness can pin it to the server's core.
+/// its own process (<c>serving-raw</c>) so the harness can pin it to the server's core. Also R(1) paced: single runs
+/// 1 ms apart, the core idle in between, as a server's core is between requests at concurrency 1; a model whose
+/// weights stay in the CPU's caches in a tight loop may not keep them there across idle gaps.
 /// </summary>
 internal static class RawRunLimit
 {
@@ -49,10 +51,21 @@ internal static class RawRunLimit
 
             perRun.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"R {batch} {perRun[perRun.Count / 2]:R}"));
+            if (batch == 1)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P 1 {MeasurePaced(Run, seconds):R}"));
+            }
         }
 
         return 0;
     }
+
+    /// <summary>Reads the child's paced R(1) line, or NaN when there is none.</summary>
+    public static double ParsePaced(IEnumerable<string> lines)
+        => lines.Where(l => l.StartsWith("P 1 ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[4..], CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(double.NaN)
+            .First();
 
     /// <summary>Reads the child's lines: batch size to microseconds per run.</summary>
     public static SortedDictionary<int, double> Parse(IEnumerable<string> lines)
@@ -106,6 +119,23 @@ internal static class RawRunLimit
         }
 
         return stopwatch.Elapsed.TotalMicroseconds / runs;
+    }
+
+    // Median microseconds of single runs, each after the thread slept for 1 ms, over about `seconds`.
+    private static double MeasurePaced(Action run, double seconds)
+    {
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds || times.Count < 5)
+        {
+            Thread.Sleep(1);
+            var start = Stopwatch.GetTimestamp();
+            run();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
     }
 
     private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
