@@ -15,20 +15,24 @@ internal static class RawRunLimit
 {
     public static readonly int[] BatchSizes = [1, 2, 4, 8, 16, 32];
 
-    /// <summary>Child entry: <c>serving-raw MODEL.onnx INPUT-FEATURES OUTPUT-FEATURES INTRA-OP-THREADS SECONDS-PER-REPEAT REPEATS</c>.</summary>
+    /// <summary>
+    /// Child entry: <c>serving-raw MODEL.onnx INPUT-FEATURES OUTPUT-FEATURES INTRA-OP-THREADS SECONDS-PER-REPEAT REPEATS [MAX-BATCH]</c>
+    /// (MAX-BATCH 1 measures R(1) and its paced form only).
+    /// </summary>
     public static int RunChild(string[] args)
     {
         var modelPath = args[0];
         var (inputs, outputs, intraOp) = (Int(args[1]), Int(args[2]), Int(args[3]));
         var seconds = double.Parse(args[4], CultureInfo.InvariantCulture);
         var repeats = Int(args[5]);
+        var maxBatch = args.Length > 6 ? Int(args[6]) : BatchSizes[^1];
 
         using var options = new SessionOptions { IntraOpNumThreads = intraOp };
         using var session = new InferenceSession(modelPath, options);
         using var runOptions = new RunOptions();
         string[] inputNames = [MlpModel.InputName], outputNames = [MlpModel.OutputName];
         var random = new Random(1);
-        foreach (var batch in BatchSizes)
+        foreach (var batch in BatchSizes.Where(b => b <= maxBatch))
         {
             var input = new float[batch * inputs];
             for (var i = 0; i < input.Length; i++)

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Wharf.Server.Storage;
@@ -115,12 +116,12 @@ internal sealed class BlobContentResult(Stream content, string contentType, Enti
         }
     }
 
-    private bool NoneMatch(Microsoft.Extensions.Primitives.StringValues header)
+    private bool NoneMatch(StringValues header)
         => header.Count > 0
             && EntityTagHeaderValue.TryParseList(header, out var tags)
             && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: false));
 
-    private bool Matches(Microsoft.Extensions.Primitives.StringValues header)
+    private bool Matches(StringValues header)
         => header.Count == 0
             || (EntityTagHeaderValue.TryParseList(header, out var tags)
                 && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: true)));
