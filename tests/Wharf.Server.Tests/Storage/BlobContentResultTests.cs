@@ -114,6 +114,17 @@ public sealed class BlobContentResultTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_IfMatchOtherAndIfNoneMatchCurrent_Answers412First()
+    {
+        var (context, body) = Request("GET", (HeaderNames.IfMatch, "\"sha256:old\""), (HeaderNames.IfNoneMatch, "\"sha256:abc\""));
+
+        await new BlobContentResult(Open(file: true), "application/octet-stream", Tag).ExecuteAsync(context);
+
+        Assert.Equal(StatusCodes.Status412PreconditionFailed, context.Response.StatusCode);
+        Assert.Empty(body.ToArray());
+    }
+
+    [Fact]
     public async Task Get_IfRangeStale_SendsWholeContent()
     {
         var (context, body) = Request("GET", (HeaderNames.Range, "bytes=0-9"), (HeaderNames.IfRange, "\"sha256:old\""));
