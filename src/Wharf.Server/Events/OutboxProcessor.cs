@@ -17,7 +17,8 @@ namespace Wharf.Server.Events;
 ///               dispatched_at set, in one transaction (a conditional UPDATE, so two dispatchers never both do it)
 ///  2 deliver:   due rows (undelivered, next_attempt_at &lt;= now, lease free, no earlier row of the same
 ///               subscriber and aggregate still owed unless delivered first in the same pass) ──► leased
-///               (conditional UPDATE) ──► subscriber.HandleAsync in its own DI scope ──► delivered_at, or attempts+1 and next_attempt_at = now + backoff
+///               (conditional UPDATE) ──► subscriber.HandleAsync in its own DI scope ──► delivered_at, or
+///               attempts+1 and next_attempt_at = now + backoff
 ///  3 clean up:  events whose deliveries are all done, older than the retention ──► deleted (deliveries cascade)
 /// </code>
 /// Each delivery row is written only after its subscriber returned, so a crash at any point leaves the row owed:
