@@ -181,11 +181,14 @@ public sealed class OciLayoutSourceTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void InvalidSource_RefusedAtStartWithTheKey()
+    public async Task InvalidSource_RefusedAtStartWithTheKey()
     {
-        using var factory = Factory(("Serving:Models:0:Source", "not a source"));
+        // Started directly: through WebApplicationFactory a failed start can surface as ObjectDisposedException from
+        // its deferred host instead of the start-up error (see ServingOptionsTests).
+        await using var app = ServingApp.Build(
+            ["--urls", "http://127.0.0.1:0", "--Serving:CacheDirectory", directory.Combine("cache"), "--Serving:Models:0:Source", "not a source"]);
 
-        var exception = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
         Assert.Contains("Serving:Models:0:Source", exception.ToString(), StringComparison.Ordinal);
     }
 
